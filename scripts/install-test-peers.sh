@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the real peers docseal's tests run against: stock minisign, Info-ZIP
+# unzip/zip, coreutils sha256sum, bagit-python 1.9 (and hyperfine/openssl for
+# the benchmark smoke run). Installs only what is missing; needs root or sudo
+# for the Debian packages.
+set -euo pipefail
+
+sudo_cmd=""
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then sudo_cmd="sudo"; fi
+
+need_apt=()
+command -v minisign  >/dev/null 2>&1 || need_apt+=(minisign)
+command -v unzip     >/dev/null 2>&1 || need_apt+=(unzip)
+command -v zip       >/dev/null 2>&1 || need_apt+=(zip)
+command -v sha256sum >/dev/null 2>&1 || need_apt+=(coreutils)
+command -v openssl   >/dev/null 2>&1 || need_apt+=(openssl)
+command -v hyperfine >/dev/null 2>&1 || need_apt+=(hyperfine)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing with apt-get: ${need_apt[*]}" >&2
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if ! python3 -c 'import bagit, sys; sys.exit(0 if bagit.VERSION.startswith("1.9") else 1)' 2>/dev/null; then
+  echo "installing bagit-python 1.9.0 with pip" >&2
+  python3 -m pip install -q --disable-pip-version-check 'bagit==1.9.0'
+fi
+
+for tool in minisign unzip zip sha256sum openssl; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "missing after install: $tool" >&2; exit 1; }
+done
+python3 -c 'import bagit' || { echo "missing after install: bagit-python" >&2; exit 1; }

@@ -1,0 +1,42 @@
+//! `docseal extract`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use docseal::error::{exit, Result};
+use docseal::report::Verdict;
+
+/// Arguments of `extract`.
+#[derive(Args, Debug)]
+pub struct ExtractArgs {
+    /// The bundle to verify and extract.
+    #[arg(value_name = "BUNDLE")]
+    bundle: PathBuf,
+    #[command(flatten)]
+    trust: super::TrustArgs,
+    /// The folder to create (must not exist, or be empty); it becomes the bag.
+    #[arg(short = 'o', long, value_name = "DIR")]
+    output: PathBuf,
+    /// Print nothing on success; no progress bar.
+    #[arg(short = 'q', long)]
+    quiet: bool,
+}
+
+pub fn run(a: ExtractArgs) -> Result<i32> {
+    let opts = super::load_trusted(&a.trust)?;
+    let progress = super::progress::for_command(a.quiet, false);
+    let report = docseal::extract::extract(&a.bundle, &opts, &a.output, progress.as_ref())?;
+    if report.verdict != Verdict::Valid {
+        super::print_out(&report.to_text())?;
+        eprintln!("docseal: nothing extracted: the bundle did not verify");
+        return Ok(report.verdict.exit_code());
+    }
+    if !a.quiet {
+        eprintln!(
+            "docseal: verified and extracted {} files into {}",
+            report.files.len(),
+            a.output.display()
+        );
+    }
+    Ok(exit::OK)
+}

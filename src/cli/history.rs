@@ -1,0 +1,84 @@
+//! `docseal history`: verify a lineage of versions and show what changed.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use docseal::error::{exit, Result};
+use docseal::report::escape;
+
+/// Arguments of `history`.
+#[derive(Args, Debug)]
+pub struct HistoryArgs {
+    /// The versions of one bundle, in any order.
+    #[arg(value_name = "BUNDLE", required = true, num_args = 1..)]
+    bundles: Vec<PathBuf>,
+    #[command(flatten)]
+    trust: super::TrustArgs,
+    /// Print the result as one JSON document.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(a: HistoryArgs) -> Result<i32> {
+    let opts = super::load_trusted(&a.trust)?;
+    let h = docseal::history::history(&a.bundles, &opts);
+    if a.json {
+        let mut s = serde_json::to_string_pretty(&h).unwrap_or_default();
+        s.push('\n');
+        super::print_out(&s)?;
+    } else {
+        let mut s = String::new();
+        for v in &h.versions {
+            let _ = writeln!(
+                s,
+                "version {:>3}  {:<9}  {}  {}",
+                v.version.map_or("?".into(), |n| n.to_string()),
+                format!("{:?}", v.verdict).to_lowercase(),
+                escape(v.created.as_deref().unwrap_or("?")),
+                escape(&v.bundle)
+            );
+        }
+        for c in &h.changes {
+            let _ = writeln!(
+                s,
+                "changes {} -> {}: {} added, {} removed, {} changed",
+                c.from,
+                c.to,
+                c.added.len(),
+                c.removed.len(),
+                c.changed.len()
+            );
+            for (mark, list) in [("+", &c.added), ("-", &c.removed), ("~", &c.changed)] {
+                for p in list {
+                    let _ = writeln!(s, "  {mark} {}", escape(p));
+                }
+            }
+            if let Some(d) = &c.statement_diff {
+                for line in d.lines() {
+                    let _ = writeln!(s, "  | {}", escape(line));
+                }
+            }
+        }
+        for f in &h.findings {
+            let _ = writeln!(
+                s,
+                "error: [{}] {}: {}",
+                f.code,
+                escape(f.path.as_deref().unwrap_or("")),
+                escape(&f.message)
+            );
+        }
+        let _ = writeln!(
+            s,
+            "history: {}",
+            if h.ok {
+                "OK: every version verifies and the chain is unbroken"
+            } else {
+                "BROKEN"
+            }
+        );
+        super::print_out(&s)?;
+    }
+    Ok(if h.ok { exit::OK } else { exit::REJECTED })
+}

@@ -1,0 +1,64 @@
+//! `docseal keygen`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use docseal::error::{exit, Result};
+use docseal::minisign::KdfParams;
+use docseal::output::Overwrite;
+
+/// Arguments of `keygen`.
+#[derive(Args, Debug)]
+pub struct KeygenArgs {
+    /// Where to write the secret key (created 0600).
+    #[arg(short = 's', long = "secret-key", value_name = "PATH")]
+    secret_key: PathBuf,
+    /// Where to write the public key.
+    #[arg(short = 'p', long = "public-key", value_name = "PATH")]
+    public_key: PathBuf,
+    /// Do not encrypt the secret key (for automation; keep the file safe).
+    #[arg(short = 'W', long)]
+    no_passphrase: bool,
+    /// Replace existing key files.
+    #[arg(short = 'f', long)]
+    force: bool,
+    /// Print nothing on success.
+    #[arg(short = 'q', long)]
+    quiet: bool,
+}
+
+pub fn run(a: KeygenArgs) -> Result<i32> {
+    let overwrite = if a.force {
+        Overwrite::Replace
+    } else {
+        Overwrite::Refuse
+    };
+    docseal::output::check_destination(&a.secret_key, overwrite)?;
+    docseal::output::check_destination(&a.public_key, overwrite)?;
+    let pass = if a.no_passphrase {
+        None
+    } else {
+        Some(super::passphrase::new(&a.secret_key)?)
+    };
+    let public = docseal::keys::generate(
+        &a.secret_key,
+        &a.public_key,
+        pass.as_ref().map(|p| p.as_slice()),
+        KdfParams::default(),
+        overwrite,
+    )?;
+    if !a.quiet {
+        eprintln!(
+            "docseal: key {} written: secret key {}{}, public key {}",
+            public.key_id(),
+            a.secret_key.display(),
+            if a.no_passphrase {
+                " (NOT encrypted)"
+            } else {
+                ""
+            },
+            a.public_key.display()
+        );
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,53 @@
+//! `docseal list`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use docseal::error::{exit, Result};
+
+/// Arguments of `list`.
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// The bundle: a zip, or a folder it was unpacked into.
+    #[arg(value_name = "BUNDLE")]
+    bundle: PathBuf,
+    /// Show each quotation, its source and locator, and the matched passages.
+    #[arg(long)]
+    citations: bool,
+    /// Print the listing as one JSON document.
+    #[arg(long)]
+    json: bool,
+    /// Also verify with these trusted keys (then the exit code is verify's).
+    #[command(flatten)]
+    trust: super::TrustArgs,
+}
+
+pub fn run(a: ListArgs) -> Result<i32> {
+    let limits = docseal::container::Limits::default();
+    let listing = docseal::list::list(&a.bundle, &limits)?;
+    let verify = !a.trust.public_keys.is_empty() || a.trust.keyring.is_some();
+    let report = if verify {
+        let opts = super::load_trusted(&a.trust)?;
+        Some(docseal::verify::verify(&a.bundle, &opts, &docseal::progress::Silent).report)
+    } else {
+        None
+    };
+    if a.json {
+        let doc = serde_json::json!({
+            "format": listing.format,
+            "format_version": listing.format_version,
+            "listing": listing,
+            "verification": report,
+        });
+        let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        s.push('\n');
+        super::print_out(&s)?;
+    } else {
+        let mut s = docseal::render::list_text(&listing, a.citations);
+        if let Some(r) = &report {
+            s.push_str(&r.to_text());
+        }
+        super::print_out(&s)?;
+    }
+    Ok(report.map_or(exit::OK, |r| r.verdict.exit_code()))
+}

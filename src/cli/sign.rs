@@ -1,0 +1,88 @@
+//! `docseal sign`: co-sign an existing bundle.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use docseal::cosign::{self, CoSigner};
+use docseal::error::{exit, Error, Result};
+use docseal::output::Overwrite;
+
+/// Arguments of `sign`.
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("how").required(true).args(["secret_key", "minisig"])))]
+pub struct SignArgs {
+    /// The bundle to co-sign.
+    #[arg(value_name = "BUNDLE.zip")]
+    bundle: PathBuf,
+    /// Sign with this secret key (minisign format).
+    #[arg(short = 's', long = "secret-key", value_name = "PATH")]
+    secret_key: Option<PathBuf>,
+    /// Add this signature made by stock minisign over the bundle's tagmanifest-sha256.txt.
+    #[arg(long, value_name = "FILE")]
+    minisig: Option<PathBuf>,
+    /// With --minisig: the signer's public key, to check the signature before adding it.
+    #[arg(
+        short = 'p',
+        long = "public-key",
+        value_name = "PATH",
+        requires = "minisig"
+    )]
+    public_key: Option<PathBuf>,
+    /// Write the co-signed bundle here instead of replacing BUNDLE.zip.
+    #[arg(short = 'o', long, value_name = "OUT.zip")]
+    output: Option<PathBuf>,
+    /// Replace an existing --output.
+    #[arg(short = 'f', long)]
+    force: bool,
+    /// Print nothing on success.
+    #[arg(short = 'q', long)]
+    quiet: bool,
+}
+
+pub fn run(a: SignArgs) -> Result<i32> {
+    let (output, overwrite) = match &a.output {
+        Some(o) => (
+            o.clone(),
+            if a.force {
+                Overwrite::Replace
+            } else {
+                Overwrite::Refuse
+            },
+        ),
+        None => (a.bundle.clone(), Overwrite::Replace),
+    };
+    let id = if let Some(path) = &a.secret_key {
+        let key = docseal::keys::read_secret_key(path, &mut || super::passphrase::unlock(path))?;
+        cosign::sign(&a.bundle, CoSigner::Key(&key), &output, overwrite)?
+    } else if let Some(path) = &a.minisig {
+        let text = docseal::keys::read_small_text(path)?;
+        let sig = docseal::minisign::Signature::parse(&text).map_err(|e| Error::Signature {
+            path: path.clone(),
+            problem: e.to_string(),
+        })?;
+        let key = a
+            .public_key
+            .as_deref()
+            .map(docseal::keys::read_public_key)
+            .transpose()?;
+        cosign::sign(
+            &a.bundle,
+            CoSigner::Minisig {
+                sig: Box::new(sig),
+                key,
+                origin: path,
+            },
+            &output,
+            overwrite,
+        )?
+    } else {
+        return Err(Error::Usage("give --secret-key or --minisig".into()));
+    };
+    if !a.quiet {
+        eprintln!(
+            "docseal: added the signature of key {id}; wrote {}",
+            output.display()
+        );
+    }
+    Ok(exit::OK)
+}

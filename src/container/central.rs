@@ -1,0 +1,277 @@
+//! Parsing and judging the central directory (APPNOTE §4.3.12, fields in
+//! §4.4): one record per entry, each checked on its own (name, encryption,
+//! zip64, file type, method, canonical fields) and together (duplicates,
+//! limits, no stray bytes).
+//!
+//! Invariants: the claimed entry count is checked against
+//! [`Limits::max_entries`] and against the directory's size before any
+//! allocation proportional to it; records are streamed through a fixed
+//! buffer, so memory is bounded by the limits, never by claims; checks on
+//! meaning (encryption, symlink, method, ...) run before the canonical
+//! field comparison, so a hostile entry gets its specific code.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+
+use super::eocd::Located;
+use super::error::Error;
+use super::format::{self, CentralHeader, CENTRAL_LEN};
+use super::names::{check_name, NameKind};
+use super::stream::Span;
+use super::{Limits, Mode, RATIO_FLOOR};
+
+/// Unix file-type bits of a mode (`S_IFMT`) and the types docseal meets.
+const S_IFMT: u32 = 0o170_000;
+const S_IFREG: u32 = 0o100_000;
+const S_IFDIR: u32 = 0o040_000;
+const S_IFLNK: u32 = 0o120_000;
+/// MS-DOS directory attribute (low byte of the external attributes).
+const DOS_DIR: u32 = 0x10;
+/// Host number of Unix in "version made by" (APPNOTE §4.4.2.2).
+const HOST_UNIX: u16 = 3;
+
+/// One accepted central directory record.
+#[derive(Debug)]
+pub(crate) struct Record {
+    /// Position in the central directory.
+    pub index: usize,
+    /// The validated name.
+    pub name: String,
+    /// File or directory.
+    pub kind: NameKind,
+    /// The fixed fields.
+    pub h: CentralHeader,
+}
+
+/// Reads and checks every central directory record.
+pub(crate) fn read_central(
+    file: &File,
+    loc: &Located,
+    mode: Mode,
+    limits: &Limits,
+) -> Result<Vec<Record>, Error> {
+    let count = u64::from(loc.eocd.entries);
+    if count > u64::from(limits.max_entries) {
+        return Err(Error::TooManyEntries {
+            count,
+            max: limits.max_entries.into(),
+        });
+    }
+    let cd_size = u64::from(loc.eocd.cd_size);
+    if count * CENTRAL_LEN as u64 > cd_size {
+        return Err(bad(
+            None,
+            format!("{count} records cannot fit in {cd_size} bytes"),
+        ));
+    }
+    let mut r = BufReader::with_capacity(64 * 1024, Span::new(file, loc.cd_start, cd_size));
+    let mut records = Vec::with_capacity(count as usize);
+    let mut tally = Tally {
+        names: HashSet::with_capacity(count as usize),
+        total: 0,
+    };
+    let mut consumed = 0u64;
+    for index in 0..count as usize {
+        let (h, raw) = read_record(&mut r, index)?;
+        consumed +=
+            (CENTRAL_LEN + raw.len()) as u64 + u64::from(h.extra_len) + u64::from(h.comment_len);
+        let rec = check_record(index, h, &raw, mode, limits)?;
+        tally.add(&rec, limits)?;
+        records.push(rec);
+    }
+    if consumed != cd_size {
+        return Err(bad(
+            None,
+            format!("{} of its bytes belong to no record", cd_size - consumed),
+        ));
+    }
+    Ok(records)
+}
+
+/// What the records add up to: names seen, declared bytes.
+struct Tally {
+    names: HashSet<String>,
+    total: u64,
+}
+
+impl Tally {
+    /// Refuses a repeated name or a total over the limit.
+    fn add(&mut self, rec: &Record, limits: &Limits) -> Result<(), Error> {
+        if !self.names.insert(rec.name.clone()) {
+            return Err(Error::DuplicateName {
+                entry: rec.name.clone(),
+            });
+        }
+        self.total = self.total.saturating_add(rec.h.uncompressed.into());
+        if self.total > limits.max_total_size {
+            let (entry, total, max) = (Some(rec.name.clone()), self.total, limits.max_total_size);
+            return Err(Error::TooLarge { entry, total, max });
+        }
+        Ok(())
+    }
+}
+
+fn bad(entry: Option<&str>, what: String) -> Error {
+    Error::BadCentralDirectory {
+        entry: entry.map(str::to_owned),
+        what,
+    }
+}
+
+/// Reads one record's fixed part and name, and skips its extra field and
+/// comment.
+fn read_record(r: &mut impl Read, index: usize) -> Result<(CentralHeader, Vec<u8>), Error> {
+    let short = |e: io::Error| match e.kind() {
+        io::ErrorKind::UnexpectedEof => bad(None, format!("record {index} runs past its end")),
+        _ => Error::Io(e),
+    };
+    let mut fixed = [0u8; CENTRAL_LEN];
+    r.read_exact(&mut fixed).map_err(short)?;
+    let h = CentralHeader::parse(&fixed)
+        .ok_or_else(|| bad(None, format!("record {index} has no signature")))?;
+    let mut raw = vec![0u8; h.name_len.into()];
+    r.read_exact(&mut raw).map_err(short)?;
+    let skip = u64::from(h.extra_len) + u64::from(h.comment_len);
+    if io::copy(&mut r.take(skip), &mut io::sink()).map_err(short)? != skip {
+        return Err(bad(None, format!("record {index} runs past its end")));
+    }
+    Ok((h, raw))
+}
+
+/// Judges one record on its own.
+fn check_record(
+    index: usize,
+    h: CentralHeader,
+    raw: &[u8],
+    mode: Mode,
+    limits: &Limits,
+) -> Result<Record, Error> {
+    let (name, kind) = check_name(raw, limits.max_name_len)?;
+    let encrypted = format::FLAG_ENCRYPTED | format::FLAG_STRONG | format::FLAG_CD_ENCRYPTED;
+    if h.flags & encrypted != 0 || h.method == format::METHOD_AES {
+        return Err(Error::EncryptedEntry { entry: name });
+    }
+    if h.compressed == u32::MAX
+        || h.uncompressed == u32::MAX
+        || h.offset == u32::MAX
+        || h.disk == u16::MAX
+    {
+        return Err(Error::Zip64Unsupported {
+            entry: Some(name),
+            what: "sizes or offset in a zip64 field",
+        });
+    }
+    if mode == Mode::Canonical && h.flags & format::FLAG_DESCRIPTOR != 0 {
+        return Err(Error::DataDescriptor { entry: name });
+    }
+    let kind = file_type(&h, kind, &name, mode)?;
+    check_method(&h, &name, kind, mode, limits)?;
+    if mode == Mode::Canonical {
+        check_canonical_central(&h, &name)?;
+    }
+    Ok(Record {
+        index,
+        name,
+        kind,
+        h,
+    })
+}
+
+/// Compares the fields the canonical form fixes.
+fn check_canonical_central(h: &CentralHeader, name: &str) -> Result<(), Error> {
+    let canonical = CentralHeader::canonical(h.crc32, h.uncompressed, h.name_len, h.offset);
+    match format::first_difference(&h.fixed_fields(), &canonical.fixed_fields()) {
+        Some((field, found, expected)) => {
+            let entry = Some(name.to_owned());
+            Err(Error::NonCanonicalHeader {
+                entry,
+                record: "central header",
+                field,
+                found,
+                expected,
+            })
+        }
+        None => Ok(()),
+    }
+}
+
+/// Refuses links and special files; tells directories from files.
+fn file_type(h: &CentralHeader, kind: NameKind, name: &str, mode: Mode) -> Result<NameKind, Error> {
+    let not_regular = |what| Error::NotARegularFile {
+        entry: name.to_owned(),
+        what,
+    };
+    let unix_mode = h.external >> 16;
+    let mut dir = kind == NameKind::Directory || h.external & DOS_DIR != 0;
+    // Only Unix hosts define the high 16 bits as a mode (APPNOTE §4.4.15).
+    if h.made_by >> 8 == HOST_UNIX && unix_mode != 0 {
+        match unix_mode & S_IFMT {
+            S_IFLNK => {
+                return Err(Error::Symlink {
+                    entry: name.to_owned(),
+                })
+            }
+            S_IFDIR => dir = true,
+            S_IFREG | 0 => {}
+            _ => return Err(not_regular("a device, fifo or socket")),
+        }
+    }
+    if !dir {
+        return Ok(NameKind::File);
+    }
+    if mode == Mode::Canonical {
+        return Err(not_regular("a directory"));
+    }
+    if kind != NameKind::Directory {
+        return Err(not_regular("a directory whose name does not end with '/'"));
+    }
+    if h.uncompressed != 0 {
+        return Err(not_regular("a directory with data"));
+    }
+    Ok(NameKind::Directory)
+}
+
+/// Accepts the methods `mode` allows, with consistent sizes.
+fn check_method(
+    h: &CentralHeader,
+    name: &str,
+    kind: NameKind,
+    mode: Mode,
+    limits: &Limits,
+) -> Result<(), Error> {
+    let entry = || name.to_owned();
+    match (mode, h.method) {
+        (_, format::METHOD_STORED) if h.compressed != h.uncompressed => Err(bad(
+            Some(name),
+            format!(
+                "stored entry with {} bytes that are {} bytes uncompressed",
+                h.compressed, h.uncompressed
+            ),
+        )),
+        (_, format::METHOD_STORED) => Ok(()),
+        (Mode::Canonical, method) => Err(Error::CompressedEntry {
+            entry: entry(),
+            method,
+        }),
+        (Mode::Lenient, format::METHOD_DEFLATED) => {
+            let (size, packed) = (u64::from(h.uncompressed), u64::from(h.compressed));
+            if kind == NameKind::File
+                && size > RATIO_FLOOR
+                && size > packed.saturating_mul(limits.max_ratio)
+            {
+                let ratio = size / packed.max(1);
+                return Err(Error::RatioTooHigh {
+                    entry: entry(),
+                    ratio,
+                    max: limits.max_ratio,
+                });
+            }
+            Ok(())
+        }
+        (Mode::Lenient, method) => Err(Error::UnsupportedMethod {
+            entry: entry(),
+            method,
+        }),
+    }
+}

@@ -1,0 +1,386 @@
+//! Why an archive could not be read or written: one variant per problem,
+//! each with a stable code (`zip.*`) that reports and tests rely on.
+//!
+//! Invariants: [`Error::code`] never changes for a variant; the Display is
+//! one lowercase line without a trailing period that names the entry (its
+//! name escaped with `{:?}`, since it comes from the archive) when there is
+//! one. The caller adds the file path.
+
+use std::io;
+
+/// Everything that makes an archive unreadable or unwritable.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No end of central directory record: not a zip file at all.
+    #[error("not a zip archive: {what}")]
+    NotAZip {
+        /// What is missing.
+        what: &'static str,
+    },
+    /// The file ends before a record or an entry's data does.
+    #[error("{}truncated: {what}", at(.entry))]
+    Truncated {
+        /// The entry concerned, if any.
+        entry: Option<String>,
+        /// What is cut short.
+        what: String,
+    },
+    /// Bytes before the first entry (a Janus file or self-extractor stub).
+    #[error("{bytes} bytes before the first entry")]
+    PrependedBytes {
+        /// How many.
+        bytes: u64,
+    },
+    /// Bytes after the end of central directory record (and its comment).
+    #[error("{bytes} bytes after the end of central directory record")]
+    TrailingBytes {
+        /// How many.
+        bytes: u64,
+    },
+    /// Bytes no record accounts for, before an entry or the central directory.
+    #[error("{bytes} unaccounted bytes before {before}")]
+    Gap {
+        /// `entry "name"` or `the central directory`.
+        before: String,
+        /// How many.
+        bytes: u64,
+    },
+    /// Two entries, or an entry and the central directory, share bytes.
+    #[error("entry {entry:?} overlaps {other}")]
+    Overlapping {
+        /// The entry that starts later.
+        entry: String,
+        /// `entry "name"` or `the central directory`.
+        other: String,
+    },
+    /// More than one plausible end of central directory record.
+    #[error(
+        "{count} end of central directory records (different tools would read different archives)"
+    )]
+    MultipleEocd {
+        /// How many were found.
+        count: usize,
+    },
+    /// A zip64 record or marker, or a size that would need one.
+    #[error("{}zip64 is not supported: {what}", at(.entry))]
+    Zip64Unsupported {
+        /// The entry concerned, if any.
+        entry: Option<String>,
+        /// What needs zip64.
+        what: &'static str,
+    },
+    /// A split (multi-disk) archive.
+    #[error("split or multi-disk archives are not supported")]
+    MultiDisk,
+    /// The central directory is malformed.
+    #[error("{}bad central directory: {what}", at(.entry))]
+    BadCentralDirectory {
+        /// The entry concerned, if any.
+        entry: Option<String>,
+        /// What is wrong.
+        what: String,
+    },
+    /// No valid local header where the central directory says.
+    #[error("entry {entry:?}: bad local header: {what}")]
+    BadLocalHeader {
+        /// The entry concerned.
+        entry: String,
+        /// What is wrong.
+        what: String,
+    },
+    /// Two entries with the same name (exact bytes).
+    #[error("entry {entry:?} appears more than once")]
+    DuplicateName {
+        /// The repeated name.
+        entry: String,
+    },
+    /// A field differs from the value the canonical writer produces.
+    #[error("{}{record} field {field} is {found:#x}, not the canonical {expected:#x}", at(.entry))]
+    NonCanonicalHeader {
+        /// The entry concerned (none for the end record).
+        entry: Option<String>,
+        /// `local header`, `central header` or `end record`.
+        record: &'static str,
+        /// The field's name.
+        field: &'static str,
+        /// The value found.
+        found: u64,
+        /// The canonical value.
+        expected: u64,
+    },
+    /// The local header and the central record disagree.
+    #[error("entry {entry:?}: local header and central directory disagree on the {field}")]
+    LocalCentralMismatch {
+        /// The entry concerned.
+        entry: String,
+        /// The field that differs.
+        field: &'static str,
+    },
+    /// An encrypted entry (flag bit 0, 6 or 13, or method 99).
+    #[error("entry {entry:?} is encrypted")]
+    EncryptedEntry {
+        /// The entry concerned.
+        entry: String,
+    },
+    /// A data descriptor (flag bit 3) in canonical mode.
+    #[error("entry {entry:?} uses a data descriptor")]
+    DataDescriptor {
+        /// The entry concerned.
+        entry: String,
+    },
+    /// A symbolic link.
+    #[error("entry {entry:?} is a symbolic link")]
+    Symlink {
+        /// The entry concerned.
+        entry: String,
+    },
+    /// A directory (canonical mode) or a special file.
+    #[error("entry {entry:?} is not a regular file: {what}")]
+    NotARegularFile {
+        /// The entry concerned.
+        entry: String,
+        /// What it is instead.
+        what: &'static str,
+    },
+    /// A compressed entry in canonical mode.
+    #[error("entry {entry:?} is compressed (method {method}), not stored")]
+    CompressedEntry {
+        /// The entry concerned.
+        entry: String,
+        /// The compression method.
+        method: u16,
+    },
+    /// A compression method other than stored and deflate.
+    #[error("entry {entry:?} uses unsupported compression method {method}")]
+    UnsupportedMethod {
+        /// The entry concerned.
+        entry: String,
+        /// The compression method.
+        method: u16,
+    },
+    /// A name that is not a safe relative UTF-8 path.
+    #[error("entry {entry:?}: unsafe name: {reason}")]
+    BadName {
+        /// The name (lossily decoded if not UTF-8).
+        entry: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// More entries than [`super::Limits::max_entries`] allows.
+    #[error("{count} entries, more than the {max} allowed")]
+    TooManyEntries {
+        /// How many the archive claims.
+        count: u64,
+        /// The limit.
+        max: u64,
+    },
+    /// A name longer than [`super::Limits::max_name_len`].
+    #[error("entry {entry:?}: name of {len} bytes, longer than the {max} allowed")]
+    NameTooLong {
+        /// The name (lossily decoded, possibly shortened).
+        entry: String,
+        /// Its length in bytes.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The entries' total declared size exceeds [`super::Limits::max_total_size`].
+    #[error("{}entries total {total} bytes, more than the {max} allowed", at(.entry))]
+    TooLarge {
+        /// The entry that crossed the limit, if any.
+        entry: Option<String>,
+        /// The running total.
+        total: u64,
+        /// The limit.
+        max: u64,
+    },
+    /// A deflated entry's declared ratio exceeds [`super::Limits::max_ratio`].
+    #[error("entry {entry:?} expands {ratio} times, more than the {max} allowed")]
+    RatioTooHigh {
+        /// The entry concerned.
+        entry: String,
+        /// Declared uncompressed size divided by compressed size.
+        ratio: u64,
+        /// The limit.
+        max: u64,
+    },
+    /// The data holds more bytes than declared.
+    #[error("entry {entry:?} holds more than its declared {declared} bytes")]
+    SizeMismatch {
+        /// The entry concerned.
+        entry: String,
+        /// The declared size.
+        declared: u64,
+    },
+    /// The deflate stream is invalid.
+    #[error("entry {entry:?}: corrupt compressed data: {what}")]
+    CorruptData {
+        /// The entry concerned.
+        entry: String,
+        /// The decoder's complaint.
+        what: String,
+    },
+    /// The data's CRC-32 differs from the declared one.
+    #[error("entry {entry:?}: crc-32 is {actual:08x}, not the declared {expected:08x}")]
+    CrcMismatch {
+        /// The entry concerned.
+        entry: String,
+        /// The declared CRC-32.
+        expected: u32,
+        /// The CRC-32 of the bytes read.
+        actual: u32,
+    },
+    /// [`super::ZipReader::entry_reader`] was given an index out of range.
+    #[error("no entry number {index}")]
+    NoSuchEntry {
+        /// The index asked for.
+        index: usize,
+    },
+    /// A [`super::ZipWriter`] failed earlier and its output is incomplete.
+    #[error("an earlier error left the archive incomplete")]
+    Poisoned,
+    /// An operating-system error.
+    #[error("i/o error: {0}")]
+    Io(#[from] io::Error),
+}
+
+/// `entry "name": ` when there is an entry, else nothing.
+fn at(entry: &Option<String>) -> String {
+    entry
+        .as_ref()
+        .map_or_else(String::new, |e| format!("entry {e:?}: "))
+}
+
+impl Error {
+    /// The stable code of this error, e.g. `zip.duplicate-name`.
+    pub fn code(&self) -> &'static str {
+        use Error::*;
+        match self {
+            NotAZip { .. } => "zip.not-a-zip",
+            Truncated { .. } => "zip.truncated",
+            PrependedBytes { .. } => "zip.prepended-bytes",
+            TrailingBytes { .. } => "zip.trailing-bytes",
+            Gap { .. } => "zip.gap-between-entries",
+            Overlapping { .. } => "zip.overlapping-entries",
+            MultipleEocd { .. } => "zip.multiple-eocd",
+            Zip64Unsupported { .. } => "zip.zip64-unsupported",
+            MultiDisk => "zip.multi-disk",
+            BadCentralDirectory { .. } => "zip.bad-central-directory",
+            BadLocalHeader { .. } => "zip.bad-local-header",
+            DuplicateName { .. } => "zip.duplicate-name",
+            NonCanonicalHeader { .. } => "zip.non-canonical-header",
+            LocalCentralMismatch { .. } => "zip.local-central-mismatch",
+            EncryptedEntry { .. } => "zip.encrypted-entry",
+            DataDescriptor { .. } => "zip.data-descriptor",
+            Symlink { .. } => "zip.symlink",
+            NotARegularFile { .. } => "zip.not-a-regular-file",
+            CompressedEntry { .. } => "zip.compressed-entry",
+            UnsupportedMethod { .. } => "zip.unsupported-method",
+            BadName { .. } => "zip.bad-name",
+            TooManyEntries { .. } => "zip.too-many-entries",
+            NameTooLong { .. } => "zip.name-too-long",
+            TooLarge { .. } => "zip.too-large",
+            RatioTooHigh { .. } => "zip.ratio-too-high",
+            SizeMismatch { .. } => "zip.size-mismatch",
+            CorruptData { .. } => "zip.corrupt-data",
+            CrcMismatch { .. } => "zip.crc-mismatch",
+            NoSuchEntry { .. } => "zip.no-such-entry",
+            Poisoned => "zip.writer-poisoned",
+            Io(_) => "zip.io",
+        }
+    }
+
+    /// The name of the entry concerned, when the error is about one entry.
+    pub fn entry(&self) -> Option<&str> {
+        use Error::*;
+        match self {
+            Truncated { entry, .. }
+            | Zip64Unsupported { entry, .. }
+            | BadCentralDirectory { entry, .. }
+            | NonCanonicalHeader { entry, .. }
+            | TooLarge { entry, .. } => entry.as_deref(),
+            Overlapping { entry, .. }
+            | BadLocalHeader { entry, .. }
+            | DuplicateName { entry }
+            | LocalCentralMismatch { entry, .. }
+            | EncryptedEntry { entry }
+            | DataDescriptor { entry }
+            | Symlink { entry }
+            | NotARegularFile { entry, .. }
+            | CompressedEntry { entry, .. }
+            | UnsupportedMethod { entry, .. }
+            | BadName { entry, .. }
+            | NameTooLong { entry, .. }
+            | RatioTooHigh { entry, .. }
+            | SizeMismatch { entry, .. }
+            | CorruptData { entry, .. }
+            | CrcMismatch { entry, .. } => Some(entry),
+            _ => None,
+        }
+    }
+
+    /// The container error inside an [`io::Error`] returned by a stream
+    /// from [`super::ZipReader::entry_reader`], if it holds one.
+    pub fn from_io(e: &io::Error) -> Option<&Error> {
+        e.get_ref().and_then(|inner| inner.downcast_ref::<Error>())
+    }
+}
+
+impl From<Error> for io::Error {
+    /// Unwraps [`Error::Io`]; wraps every other error so that
+    /// [`Error::from_io`] finds it again.
+    fn from(e: Error) -> io::Error {
+        match e {
+            Error::Io(inner) => inner,
+            Error::Truncated { .. } => io::Error::new(io::ErrorKind::UnexpectedEof, e),
+            other => io::Error::new(io::ErrorKind::InvalidData, other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_is_one_line_names_the_entry_escaped_and_has_no_period() {
+        let cases: Vec<(Error, &str)> = vec![
+            (
+                Error::DuplicateName {
+                    entry: "a\nb".into(),
+                },
+                "entry \"a\\nb\" appears more than once",
+            ),
+            (
+                Error::Truncated {
+                    entry: None,
+                    what: "no data".into(),
+                },
+                "truncated: no data",
+            ),
+            (
+                Error::NonCanonicalHeader {
+                    entry: Some("x".into()),
+                    record: "local header",
+                    field: "flags",
+                    found: 0,
+                    expected: 0x800,
+                },
+                "entry \"x\": local header field flags is 0x0, not the canonical 0x800",
+            ),
+        ];
+        for (e, want) in cases {
+            let shown = e.to_string();
+            assert_eq!(shown, want);
+            assert!(!shown.contains('\n') && !shown.ends_with('.'));
+        }
+    }
+
+    #[test]
+    fn io_round_trip_keeps_the_variant() {
+        let e: io::Error = Error::Symlink { entry: "l".into() }.into();
+        assert_eq!(Error::from_io(&e).map(Error::code), Some("zip.symlink"));
+        let plain = io::Error::other("x");
+        assert!(Error::from_io(&plain).is_none());
+    }
+}

@@ -1,0 +1,256 @@
+//! Local headers (APPNOTE §4.3.7), data descriptors (§4.3.9) and where
+//! everything lies in the file (§4.3.6).
+//!
+//! Invariants checked here: each central record points at a local header
+//! that agrees with it (name, flags, method, CRC-32, sizes; a data
+//! descriptor, when allowed, must hold the central values); the entries'
+//! ranges `[local header, end of data or descriptor)` start at offset 0,
+//! never overlap and end before the central directory; any other plausible
+//! end record lies inside some entry's data. Canonical mode also demands
+//! no gap anywhere, the central directory in file order, and the exact
+//! canonical local header fields.
+
+use std::fs::File;
+
+use super::central::Record;
+use super::eocd::Located;
+use super::error::Error;
+use super::format::{self, LocalHeader, DESCRIPTOR_SIG, EOCD_LEN, LOCAL_LEN};
+use super::stream::read_exact_at;
+use super::Mode;
+
+/// Flag bits that must agree between local and central headers in
+/// lenient mode: encryption, descriptor, strong encryption, UTF-8, CD
+/// encryption. (Canonical mode compares all bits.)
+const MEANINGFUL_FLAGS: u16 = 0x0001 | 0x0008 | 0x0040 | 0x0800 | 0x2000;
+
+/// An entry's local header and the bytes it occupies.
+#[derive(Debug)]
+pub(crate) struct Local {
+    pub header: LocalHeader,
+    pub name: Vec<u8>,
+    /// Offset of the local header.
+    pub start: u64,
+    /// Offset of the data.
+    pub data: u64,
+    /// End of the data.
+    pub data_end: u64,
+    /// End of the entry (after its data descriptor, if any).
+    pub end: u64,
+}
+
+/// Reads the local header (and descriptor) of every record.
+pub(crate) fn read_locals(
+    file: &File,
+    records: &[Record],
+    mode: Mode,
+) -> Result<Vec<Local>, Error> {
+    records.iter().map(|r| read_local(file, r, mode)).collect()
+}
+
+fn read_local(file: &File, rec: &Record, mode: Mode) -> Result<Local, Error> {
+    let start = u64::from(rec.h.offset);
+    let truncated = |what: String| Error::Truncated {
+        entry: Some(rec.name.clone()),
+        what,
+    };
+    let mut fixed = [0u8; LOCAL_LEN];
+    if !read_exact_at(file, &mut fixed, start)? {
+        return Err(truncated(format!(
+            "its local header at offset {start} is past the end of the file"
+        )));
+    }
+    let header = LocalHeader::parse(&fixed).ok_or_else(|| Error::BadLocalHeader {
+        entry: rec.name.clone(),
+        what: format!("no local header signature at offset {start}"),
+    })?;
+    let mut name = vec![0u8; header.name_len.into()];
+    if !read_exact_at(file, &mut name, start + LOCAL_LEN as u64)? {
+        return Err(truncated("its local header is cut short".into()));
+    }
+    let data = start + (LOCAL_LEN + name.len()) as u64 + u64::from(header.extra_len);
+    let data_end = data + u64::from(rec.h.compressed);
+    let mut end = data_end;
+    if mode == Mode::Lenient && rec.h.flags & format::FLAG_DESCRIPTOR != 0 {
+        end += descriptor_len(file, rec, data_end)?;
+    }
+    Ok(Local {
+        header,
+        name,
+        start,
+        data,
+        data_end,
+        end,
+    })
+}
+
+/// Length of the data descriptor at `at`, which must hold the central
+/// CRC-32 and sizes, with or without its optional signature.
+fn descriptor_len(file: &File, rec: &Record, at: u64) -> Result<u64, Error> {
+    let mut b = [0u8; 16];
+    if !read_exact_at(file, &mut b, at)? {
+        return Err(Error::Truncated {
+            entry: Some(rec.name.clone()),
+            what: "its data descriptor is cut short".into(),
+        });
+    }
+    let word = |i: usize| b.get(i * 4..).map_or(0, format::sig_at);
+    let want = [rec.h.crc32, rec.h.compressed, rec.h.uncompressed];
+    if word(0) == DESCRIPTOR_SIG && [word(1), word(2), word(3)] == want {
+        return Ok(16);
+    }
+    if [word(0), word(1), word(2)] == want {
+        return Ok(12);
+    }
+    Err(Error::LocalCentralMismatch {
+        entry: rec.name.clone(),
+        field: "data descriptor",
+    })
+}
+
+/// `entry "name"`, for messages about a neighbour.
+fn label(name: &str) -> String {
+    format!("entry {name:?}")
+}
+
+/// Checks where the entries lie (see the module invariants).
+pub(crate) fn check_layout(
+    records: &[Record],
+    locals: &[Local],
+    loc: &Located,
+    mode: Mode,
+) -> Result<(), Error> {
+    check_other_ends(locals, loc)?;
+    let mut order: Vec<usize> = (0..locals.len()).collect();
+    order.sort_by_key(|&i| (locals.get(i).map_or(0, |l| l.start), i));
+    let mut expected = 0u64;
+    let mut prev: Option<&str> = None;
+    for (k, &i) in order.iter().enumerate() {
+        let (Some(rec), Some(l)) = (records.get(i), locals.get(i)) else {
+            continue;
+        };
+        if l.start < expected {
+            let other = prev.map_or_else(String::new, label);
+            return Err(Error::Overlapping {
+                entry: rec.name.clone(),
+                other,
+            });
+        }
+        match prev {
+            None if l.start > 0 => return Err(Error::PrependedBytes { bytes: l.start }),
+            Some(_) if l.start > expected && mode == Mode::Canonical => {
+                return Err(Error::Gap {
+                    before: label(&rec.name),
+                    bytes: l.start - expected,
+                });
+            }
+            _ => {}
+        }
+        if mode == Mode::Canonical && k != i {
+            let what =
+                "the central directory lists the entries in another order than the file holds them";
+            return Err(Error::BadCentralDirectory {
+                entry: Some(rec.name.clone()),
+                what: what.into(),
+            });
+        }
+        expected = l.end;
+        prev = Some(&rec.name);
+    }
+    check_directory_start(expected, prev, loc.cd_start, mode)
+}
+
+/// Refuses other plausible end records, unless they lie inside an entry's
+/// data (an archive stored in the bundle is content, not ambiguity).
+fn check_other_ends(locals: &[Local], loc: &Located) -> Result<(), Error> {
+    let inside_data = |q: u64| {
+        locals
+            .iter()
+            .any(|l| l.data <= q && q + EOCD_LEN as u64 <= l.data_end)
+    };
+    if loc.others.iter().any(|q| !inside_data(*q)) {
+        return Err(Error::MultipleEocd {
+            count: loc.others.len() + 1,
+        });
+    }
+    Ok(())
+}
+
+/// Checks the bytes between the last entry and the central directory.
+fn check_directory_start(
+    end: u64,
+    last: Option<&str>,
+    cd_start: u64,
+    mode: Mode,
+) -> Result<(), Error> {
+    match last {
+        Some(name) if end > cd_start => Err(Error::Overlapping {
+            entry: name.to_owned(),
+            other: "the central directory".into(),
+        }),
+        None if cd_start > 0 => Err(Error::PrependedBytes { bytes: cd_start }),
+        Some(_) if end < cd_start && mode == Mode::Canonical => Err(Error::Gap {
+            before: "the central directory".into(),
+            bytes: cd_start - end,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Checks that a local header agrees with its central record.
+pub(crate) fn compare(rec: &Record, local: &Local, mode: Mode) -> Result<(), Error> {
+    let (l, c) = (&local.header, &rec.h);
+    let mismatch = |field| Error::LocalCentralMismatch {
+        entry: rec.name.clone(),
+        field,
+    };
+    if local.name != rec.name.as_bytes() {
+        return Err(mismatch("name"));
+    }
+    let flag_mask = if mode == Mode::Canonical {
+        u16::MAX
+    } else {
+        MEANINGFUL_FLAGS
+    };
+    if (l.flags ^ c.flags) & flag_mask != 0 {
+        return Err(mismatch("flags"));
+    }
+    if l.method != c.method {
+        return Err(mismatch("method"));
+    }
+    // With a descriptor the local values may be left as zero (§4.4.4).
+    let deferred = mode == Mode::Lenient && c.flags & format::FLAG_DESCRIPTOR != 0;
+    let pairs = [
+        ("crc-32", l.crc32, c.crc32),
+        ("compressed size", l.compressed, c.compressed),
+        ("uncompressed size", l.uncompressed, c.uncompressed),
+    ];
+    if let Some((field, ..)) = pairs
+        .iter()
+        .find(|(_, lv, cv)| lv != cv && !(deferred && *lv == 0))
+    {
+        return Err(mismatch(field));
+    }
+    if mode == Mode::Canonical {
+        check_canonical_local(rec, l)?;
+    }
+    Ok(())
+}
+
+/// Compares the fields the canonical form fixes.
+fn check_canonical_local(rec: &Record, l: &LocalHeader) -> Result<(), Error> {
+    let canonical = LocalHeader::canonical(rec.h.crc32, rec.h.uncompressed, rec.h.name_len);
+    match format::first_difference(&l.fixed_fields(), &canonical.fixed_fields()) {
+        Some((field, found, expected)) => {
+            let entry = Some(rec.name.clone());
+            Err(Error::NonCanonicalHeader {
+                entry,
+                record: "local header",
+                field,
+                found,
+                expected,
+            })
+        }
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,124 @@
+//! The strict zip reader: opens an archive once, checking everything the
+//! module invariants promise (see [`super`]), then hands out streams of
+//! entry data.
+//!
+//! Order of work (APPNOTE §4.3.6 read from the end): the end record
+//! (`eocd`), the central directory (`central`), the local headers and the
+//! layout (`layout`), then each local header against its central record.
+//! Invariants: an opened [`ZipReader`] only lists regular files, in
+//! central-directory order; streams read the file positionally, so several
+//! may run at once on different threads; every stream ends with a size and
+//! CRC-32 check and never yields more than the declared size.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+
+use super::central::{read_central, Record};
+use super::eocd::locate;
+use super::error::Error;
+use super::format::METHOD_DEFLATED;
+use super::layout::{check_layout, compare, read_locals, Local};
+use super::names::NameKind;
+use super::stream::{Checked, Inflate, Span};
+use super::{Entry, Limits, Method, Mode};
+
+/// An archive opened and checked for reading.
+#[derive(Debug)]
+pub struct ZipReader {
+    file: File,
+    mode: Mode,
+    entries: Vec<Entry>,
+}
+
+impl ZipReader {
+    /// Opens `file` and checks it in `mode` against `limits`; fails with
+    /// the first problem found (see [`Error::code`]).
+    pub fn open(file: File, mode: Mode, limits: &Limits) -> Result<ZipReader, Error> {
+        let len = file.metadata()?.len();
+        let loc = locate(&file, len, mode)?;
+        // With another plausible end record around, a structure that does
+        // not parse is most likely the other archive's: say so.
+        let ambiguous = |e: Error| match (&e, loc.others.len()) {
+            (
+                Error::BadCentralDirectory { .. }
+                | Error::BadLocalHeader { .. }
+                | Error::Truncated { .. },
+                n,
+            ) if n > 0 => Error::MultipleEocd { count: n + 1 },
+            _ => e,
+        };
+        let records = read_central(&file, &loc, mode, limits).map_err(ambiguous)?;
+        let locals = read_locals(&file, &records, mode).map_err(ambiguous)?;
+        check_layout(&records, &locals, &loc, mode)?;
+        for (rec, local) in records.iter().zip(&locals) {
+            compare(rec, local, mode)?;
+        }
+        let entries = records
+            .into_iter()
+            .zip(locals)
+            .filter(|(rec, _)| rec.kind == NameKind::File)
+            .map(|(rec, local)| entry(rec, &local))
+            .collect();
+        Ok(ZipReader {
+            file,
+            mode,
+            entries,
+        })
+    }
+
+    /// The regular-file entries, in central-directory order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The mode the archive was opened in.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// A stream of entry `index`'s exact uncompressed bytes (`index` into
+    /// [`ZipReader::entries`]). The stream fails with an [`std::io::Error`]
+    /// wrapping a container [`Error`] (see [`Error::from_io`]) if the data
+    /// is shorter or longer than declared, corrupt, or, at its end, if its
+    /// CRC-32 differs from the declared one. Streams use positional reads:
+    /// several can run in parallel.
+    pub fn entry_reader(&self, index: usize) -> Result<Box<dyn Read + Send + '_>, Error> {
+        let e = self
+            .entries
+            .get(index)
+            .ok_or(Error::NoSuchEntry { index })?;
+        let raw = Span::new(&self.file, e.data_offset, e.compressed_size);
+        Ok(match e.method {
+            Method::Stored => Box::new(Checked::new(raw, &e.name, e.size, e.crc32)),
+            Method::Deflated => {
+                let inflate =
+                    flate2::bufread::DeflateDecoder::new(BufReader::with_capacity(64 * 1024, raw));
+                Box::new(Checked::new(
+                    Inflate::new(inflate, &e.name),
+                    &e.name,
+                    e.size,
+                    e.crc32,
+                ))
+            }
+        })
+    }
+}
+
+/// The public description of an accepted file record.
+fn entry(rec: Record, local: &Local) -> Entry {
+    let method = if rec.h.method == METHOD_DEFLATED {
+        Method::Deflated
+    } else {
+        Method::Stored
+    };
+    Entry {
+        size: rec.h.uncompressed.into(),
+        crc32: rec.h.crc32,
+        compressed_size: rec.h.compressed.into(),
+        method,
+        header_offset: local.start,
+        data_offset: local.data,
+        central_index: rec.index,
+        name: rec.name,
+    }
+}

@@ -1,0 +1,167 @@
+//! `sign`: add a signature to an existing bundle without touching its content.
+//!
+//! The tag manifest is the signed message and does not list `signatures/`,
+//! so a co-signature changes no signed byte: the bundle is rewritten with
+//! the same entries in the same order, plus the new signature file (and the
+//! signer's public key) in the canonical place, and stays canonical. A
+//! signature made by stock `minisign -S` over the extracted tag manifest is
+//! accepted too, provided its trusted comment binds this bundle; its
+//! untrusted comment is rewritten to docseal's canonical one (it is not
+//! signed, so this changes nothing a signature covers).
+
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use crate::bundle::{self, OpenBundle, SIGNATURES_DIR, TAG_MANIFEST};
+use crate::container::ZipWriter;
+use crate::error::{Error, Result};
+use crate::minisign::{self, KeyId, PublicKey, SecretKey, Signature};
+use crate::output::{Overwrite, PendingFile};
+use crate::progress::Silent;
+use crate::report::Verdict;
+use crate::verify::{self, VerifyOptions};
+
+/// Where the new signature comes from.
+// Built once per command; the size difference between variants does not matter.
+#[allow(clippy::large_enum_variant)]
+pub enum CoSigner<'a> {
+    /// Sign now with this key.
+    Key(&'a SecretKey),
+    /// A signature made elsewhere (e.g. by stock minisign), with the signer's
+    /// public key when known (then it is checked before it is added and shipped beside it).
+    Minisig {
+        /// The signature.
+        sig: Box<Signature>,
+        /// The signer's public key, if given.
+        key: Option<PublicKey>,
+        /// Where the signature came from, for errors.
+        origin: &'a Path,
+    },
+}
+
+/// Adds a signature to `bundle_path`, writing the result to `output`
+/// (which may be the bundle itself). Returns the new signer's key id.
+pub fn sign(
+    bundle_path: &Path,
+    signer: CoSigner,
+    output: &Path,
+    overwrite: Overwrite,
+) -> Result<KeyId> {
+    let verified = verify::verify(bundle_path, &VerifyOptions::default(), &Silent);
+    let bad = |problem: String| Error::Bundle {
+        path: bundle_path.to_path_buf(),
+        problem,
+    };
+    if verified.report.verdict == Verdict::Invalid {
+        let first = verified
+            .report
+            .findings
+            .first()
+            .map(|f| format!("[{}] {}", f.code, f.message))
+            .unwrap_or_default();
+        return Err(bad(format!(
+            "does not verify, refusing to sign it: {first}"
+        )));
+    }
+    let (Some(b), Some(m)) = (verified.bundle, verified.manifest) else {
+        return Err(bad("cannot be read as a docseal bundle".into()));
+    };
+    let tm_file = b
+        .find(TAG_MANIFEST)
+        .ok_or_else(|| bad("no tag manifest".into()))?;
+    let message = b
+        .read_small(tm_file, bundle::MAX_TAG_FILE_BYTES)
+        .map_err(|e| bad(e.to_string()))?;
+    let comment = m.trusted_comment();
+    let (sig, key) = match signer {
+        CoSigner::Key(k) => {
+            let id = k.key_id();
+            let sig = k
+                .sign(&message, &comment, &bundle::signature_untrusted_comment(id))
+                .map_err(|e| Error::Usage(format!("cannot sign: {e}")))?;
+            (sig, Some(k.public_key()))
+        }
+        CoSigner::Minisig { sig, key, origin } => {
+            (adopt(*sig, key.as_ref(), &message, &comment, origin)?, key)
+        }
+    };
+    let id = sig.key_id;
+    let sig_name = bundle::signature_file(id);
+    if b.find(&sig_name).is_some() {
+        return Err(bad(format!("is already signed by key {id}")));
+    }
+    let mut extra = vec![(sig_name, sig.to_file_text().into_bytes())];
+    if let Some(k) = key {
+        extra.push((bundle::signer_key_file(id), k.to_file_text().into_bytes()));
+    }
+    rewrite(&b, extra, output, overwrite)?;
+    Ok(id)
+}
+
+/// Checks a signature made elsewhere and gives it docseal's canonical untrusted comment.
+fn adopt(
+    sig: Signature,
+    key: Option<&PublicKey>,
+    message: &[u8],
+    comment: &str,
+    origin: &Path,
+) -> Result<Signature> {
+    let bad = |problem: String| Error::Signature {
+        path: origin.to_path_buf(),
+        problem,
+    };
+    if sig.trusted_comment != comment {
+        return Err(bad(format!(
+            "trusted comment {:?} does not bind this bundle; sign with: minisign -S -m {TAG_MANIFEST} -t {:?}",
+            sig.trusted_comment, comment
+        )));
+    }
+    if let Some(k) = key {
+        minisign::verify(k, &sig, message).map_err(|e| {
+            bad(format!(
+                "does not verify over this bundle's tag manifest: {e}"
+            ))
+        })?;
+    }
+    sig.with_untrusted_comment(&bundle::signature_untrusted_comment(sig.key_id))
+        .map_err(|e| bad(e.to_string()))
+}
+
+/// Writes the bundle again with `extra` signature files added in canonical order.
+fn rewrite(
+    b: &OpenBundle,
+    extra: Vec<(String, Vec<u8>)>,
+    output: &Path,
+    overwrite: Overwrite,
+) -> Result<()> {
+    let mut pending = PendingFile::create(output, overwrite, false)?;
+    let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, pending.file()));
+    let io = |e: crate::container::Error| {
+        Error::io(output, "write", std::io::Error::other(e.to_string()))
+    };
+    let sig_prefix = format!("{SIGNATURES_DIR}/");
+    let mut sigs: Vec<(String, Vec<u8>)> = extra;
+    for f in &b.files {
+        if f.rel.starts_with(&sig_prefix) {
+            let bytes = b
+                .read_small(f, crate::keys::MAX_KEY_FILE)
+                .map_err(|e| Error::io(output, "read a signature for", e))?;
+            sigs.push((f.rel.clone(), bytes));
+            continue;
+        }
+        let mut r = b
+            .reader(f)
+            .map_err(|e| Error::io(output, "read an entry for", e))?;
+        zip.add_stream(&format!("{}/{}", b.root, f.rel), &mut r, &mut |_| {})
+            .map_err(io)?;
+    }
+    sigs.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, bytes) in sigs {
+        zip.add_bytes(&format!("{}/{name}", b.root), &bytes)
+            .map_err(io)?;
+    }
+    let mut w = zip.finish().map_err(io)?;
+    w.flush().map_err(|e| Error::io(output, "write", e))?;
+    drop(w);
+    pending.commit()
+}

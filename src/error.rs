@@ -1,0 +1,147 @@
+//! The library's error type and the exit-code contract.
+//!
+//! An [`Error`] means "could not produce a result": a file could not be
+//! read or written, a key or description is malformed, an overwrite was
+//! refused. A bundle that fails verification is *not* an error: it is a
+//! [`crate::report::Report`] whose verdict is not valid. Each error renders
+//! as one line that names the file and the problem and never contains
+//! secret material; [`Error::hint`] may add a second line.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Process exit codes, documented in the README and in `--help`.
+pub mod exit {
+    /// Success: the command did what was asked; a verified bundle is valid.
+    pub const OK: i32 = 0;
+    /// The bundle was rejected: it is damaged, altered or malformed.
+    pub const REJECTED: i32 = 1;
+    /// The command line could not be understood.
+    pub const USAGE: i32 = 2;
+    /// The bundle is intact but not signed by enough keys the user trusts.
+    pub const UNTRUSTED: i32 = 3;
+    /// Bad input other than the bundle: key, signature, description, passphrase, folder to pack.
+    pub const BAD_INPUT: i32 = 4;
+    /// Reading or writing a file failed.
+    pub const IO: i32 = 5;
+    /// An output exists and `--force` was not given.
+    pub const EXISTS: i32 = 6;
+}
+
+/// Everything that can stop a docseal command from producing a result.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An operating-system error while working on `path`.
+    #[error("{}: cannot {op}: {source}", path.display())]
+    Io {
+        /// The file or folder concerned.
+        path: PathBuf,
+        /// What was being done ("read", "create", "rename into place", ...).
+        op: &'static str,
+        /// The underlying error.
+        source: io::Error,
+    },
+    /// A key file (public or secret) is malformed or does not fit.
+    #[error("{}: {problem}", path.display())]
+    Key {
+        /// The key file.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The passphrase does not unlock the secret key.
+    #[error("{}: wrong passphrase (or the secret key file is corrupted)", path.display())]
+    WrongPassphrase {
+        /// The secret key file.
+        path: PathBuf,
+    },
+    /// No passphrase could be obtained for an encrypted key or a new key.
+    #[error("{}: {problem}", path.display())]
+    Passphrase {
+        /// The key file concerned.
+        path: PathBuf,
+        /// Why no passphrase could be had.
+        problem: String,
+    },
+    /// A signature file given on the command line is malformed or does not fit.
+    #[error("{}: {problem}", path.display())]
+    Signature {
+        /// The signature file.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The folder to pack, or its description file, cannot be packed.
+    #[error("{}: {problem}", path.display())]
+    Input {
+        /// The file or folder concerned.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// A bundle could not be read at all (for `list`, `sign`, `history`).
+    #[error("{}: {problem}", path.display())]
+    Bundle {
+        /// The bundle.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The output exists and overwriting was not allowed.
+    #[error("{}: already exists; not overwriting it", path.display())]
+    Exists {
+        /// The output that exists.
+        path: PathBuf,
+    },
+    /// Options that do not fit together, found after parsing.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    /// The documented process exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Io { .. } => exit::IO,
+            Error::Exists { .. } => exit::EXISTS,
+            Error::Usage(_) => exit::USAGE,
+            Error::Bundle { .. } => exit::REJECTED,
+            Error::Key { .. }
+            | Error::WrongPassphrase { .. }
+            | Error::Passphrase { .. }
+            | Error::Signature { .. }
+            | Error::Input { .. } => exit::BAD_INPUT,
+        }
+    }
+
+    /// An optional second line telling the user what to do.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Error::Exists { .. } => Some("use --force to replace it"),
+            Error::WrongPassphrase { .. } => {
+                Some("the passphrase comes from DOCSEAL_PASSPHRASE or the terminal prompt")
+            }
+            _ => None,
+        }
+    }
+
+    /// Shorthand for an [`Error::Io`].
+    pub fn io(path: &Path, op: &'static str, source: io::Error) -> Error {
+        Error::Io {
+            path: path.to_path_buf(),
+            op,
+            source,
+        }
+    }
+
+    /// Shorthand for an [`Error::Input`].
+    pub fn input(path: &Path, problem: impl Into<String>) -> Error {
+        Error::Input {
+            path: path.to_path_buf(),
+            problem: problem.into(),
+        }
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

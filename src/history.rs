@@ -1,0 +1,298 @@
+//! Versions: the `history` of a lineage and the rollback check of
+//! `verify --not-older-than`.
+//!
+//! Each version of a bundle carries, under its signature, the lineage
+//! identifier, its version number and (from version 2) the SHA-256 of the
+//! previous version's tag manifest. A chain is sound when every bundle
+//! verifies, all share the identifier, versions are consecutive, and each
+//! `supersedes` names exactly the previous bundle.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::manifest::{self, BundleManifest};
+use crate::progress::Silent;
+use crate::report::{Finding, Severity, Verdict};
+use crate::verify::{self, Verified, VerifyOptions};
+
+/// One version in a history.
+#[derive(Clone, Debug, Serialize)]
+pub struct VersionInfo {
+    /// The bundle as named.
+    pub bundle: String,
+    /// Its verdict.
+    pub verdict: Verdict,
+    /// Lineage identifier.
+    pub identifier: Option<String>,
+    /// Version number.
+    pub version: Option<u64>,
+    /// Pack time.
+    pub created: Option<String>,
+    /// SHA-256 of its tag manifest.
+    pub tagmanifest_sha256: Option<String>,
+}
+
+/// What changed between two consecutive versions.
+#[derive(Clone, Debug, Serialize)]
+pub struct Change {
+    /// Older version number.
+    pub from: u64,
+    /// Newer version number.
+    pub to: u64,
+    /// Payload files only in the newer version.
+    pub added: Vec<String>,
+    /// Payload files only in the older version.
+    pub removed: Vec<String>,
+    /// Payload files whose SHA-256 changed.
+    pub changed: Vec<String>,
+    /// Unified line diff of the statement's text, when it changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement_diff: Option<String>,
+}
+
+/// The result of checking a lineage.
+#[derive(Clone, Debug, Serialize)]
+pub struct History {
+    /// "docseal-history".
+    pub format: &'static str,
+    /// 1.
+    pub format_version: u32,
+    /// Whether every version verified and the chain is sound.
+    pub ok: bool,
+    /// The versions, oldest first.
+    pub versions: Vec<VersionInfo>,
+    /// Changes between consecutive versions.
+    pub changes: Vec<Change>,
+    /// Problems with the chain or a version.
+    pub findings: Vec<Finding>,
+}
+
+/// Verifies each bundle and the chain they form.
+pub fn history(paths: &[PathBuf], opts: &VerifyOptions) -> History {
+    let mut all: Vec<(PathBuf, Verified)> = paths
+        .iter()
+        .map(|p| (p.clone(), verify::verify(p, opts, &Silent)))
+        .collect();
+    all.sort_by_key(|(_, v)| v.manifest.as_ref().map_or(0, |m| m.bundle.version));
+    let mut findings = Vec::new();
+    let mut err = |code: &str, path: &Path, message: String| {
+        findings.push(Finding {
+            code: code.to_owned(),
+            severity: Severity::Error,
+            path: Some(path.display().to_string()),
+            message,
+        })
+    };
+    for (p, v) in &all {
+        if v.report.verdict != Verdict::Valid {
+            err(
+                "history.not-valid",
+                p,
+                format!("does not verify ({:?})", v.report.verdict).to_lowercase(),
+            );
+        }
+    }
+    let mut changes = Vec::new();
+    for pair in all.windows(2) {
+        let [(pa, a), (pb, b)] = pair else { continue };
+        let (Some(ma), Some(mb)) = (&a.manifest, &b.manifest) else {
+            continue;
+        };
+        if let Some((code, msg)) = link_problem(ma, a.tagmanifest_sha256, mb) {
+            err(code, pb, msg);
+        }
+        changes.push(change(pa, a, ma, b, mb));
+    }
+    let versions = all
+        .iter()
+        .map(|(p, v)| VersionInfo {
+            bundle: p.display().to_string(),
+            verdict: v.report.verdict,
+            identifier: v.manifest.as_ref().map(|m| m.bundle.identifier.clone()),
+            version: v.manifest.as_ref().map(|m| m.bundle.version),
+            created: v.manifest.as_ref().map(|m| m.bundle.created.clone()),
+            tagmanifest_sha256: v.tagmanifest_sha256.map(|d| manifest::hex(&d)),
+        })
+        .collect();
+    History {
+        format: "docseal-history",
+        format_version: 1,
+        ok: findings.is_empty(),
+        versions,
+        changes,
+        findings,
+    }
+}
+
+/// Why `new` is not the direct successor of `old` (with tag-manifest digest `old_digest`).
+pub fn link_problem(
+    old: &BundleManifest,
+    old_digest: Option<[u8; 32]>,
+    new: &BundleManifest,
+) -> Option<(&'static str, String)> {
+    let (o, n) = (&old.bundle, &new.bundle);
+    if o.identifier != n.identifier {
+        return Some((
+            "history.other-lineage",
+            format!(
+                "identifier {} is not the lineage's {}",
+                n.identifier, o.identifier
+            ),
+        ));
+    }
+    if n.version != o.version + 1 {
+        let code = if n.version == o.version {
+            "history.duplicate-version"
+        } else {
+            "history.version-gap"
+        };
+        return Some((
+            code,
+            format!(
+                "version {} does not follow version {}",
+                n.version, o.version
+            ),
+        ));
+    }
+    let Some(s) = &n.supersedes else {
+        return Some((
+            "history.missing-link",
+            format!(
+                "version {} does not name the version it supersedes",
+                n.version
+            ),
+        ));
+    };
+    let digest = old_digest.map(|d| manifest::hex(&d)).unwrap_or_default();
+    if s.version != o.version || s.tagmanifest_sha256 != digest {
+        return Some(("history.supersedes-mismatch", format!("version {} supersedes a bundle with tag manifest {}, not this version {} ({digest})", n.version, s.tagmanifest_sha256, o.version)));
+    }
+    None
+}
+
+fn change(
+    _pa: &Path,
+    a: &Verified,
+    ma: &BundleManifest,
+    b: &Verified,
+    mb: &BundleManifest,
+) -> Change {
+    let fa: BTreeMap<&str, &str> = ma
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.sha256.as_str()))
+        .collect();
+    let fb: BTreeMap<&str, &str> = mb
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.sha256.as_str()))
+        .collect();
+    let added = fb
+        .keys()
+        .filter(|k| !fa.contains_key(*k))
+        .map(|k| (*k).to_owned())
+        .collect();
+    let removed = fa
+        .keys()
+        .filter(|k| !fb.contains_key(*k))
+        .map(|k| (*k).to_owned())
+        .collect();
+    let changed = fa
+        .iter()
+        .filter(|(k, h)| fb.get(*k).is_some_and(|hb| hb != *h))
+        .map(|(k, _)| (*k).to_owned())
+        .collect();
+    let old = statement_text(a, ma);
+    let new = statement_text(b, mb);
+    let statement_diff = match (old, new) {
+        (Some(o), Some(n)) if o != n => Some(
+            similar::TextDiff::from_lines(&o, &n)
+                .unified_diff()
+                .context_radius(1)
+                .header(
+                    &format!("version {}", ma.bundle.version),
+                    &format!("version {}", mb.bundle.version),
+                )
+                .to_string(),
+        ),
+        _ => None,
+    };
+    Change {
+        from: ma.bundle.version,
+        to: mb.bundle.version,
+        added,
+        removed,
+        changed,
+        statement_diff,
+    }
+}
+
+fn statement_text(v: &Verified, m: &BundleManifest) -> Option<String> {
+    let b = v.bundle.as_ref()?;
+    let f = b.find(&m.statement.as_ref()?.path)?;
+    String::from_utf8(b.read_small(f, 64 << 20).ok()?).ok()
+}
+
+/// The rollback check: findings when the verified bundle `m` (tag manifest
+/// `digest`) is older than, or of another lineage than, the bundle at `other`.
+pub fn rollback_findings(
+    m: &BundleManifest,
+    digest: Option<[u8; 32]>,
+    other: &Path,
+    opts: &VerifyOptions,
+) -> Vec<Finding> {
+    let o = verify::verify(
+        other,
+        &VerifyOptions {
+            not_older_than: None,
+            ..opts.clone()
+        },
+        &Silent,
+    );
+    let path = Some(other.display().to_string());
+    let f = |code: &str, message: String| {
+        vec![Finding {
+            code: code.to_owned(),
+            severity: Severity::Error,
+            path: path.clone(),
+            message,
+        }]
+    };
+    let Some(om) = o.manifest.filter(|_| o.report.verdict == Verdict::Valid) else {
+        return f(
+            "history.reference-not-valid",
+            "the bundle to compare with does not verify".into(),
+        );
+    };
+    let (a, b) = (&m.bundle, &om.bundle);
+    if a.identifier != b.identifier {
+        return f(
+            "history.other-lineage",
+            format!(
+                "this bundle is of lineage {}, the reference of {}",
+                a.identifier, b.identifier
+            ),
+        );
+    }
+    if a.version < b.version {
+        return f(
+            "history.rollback",
+            format!(
+                "this is version {}, older than the version {} you have seen",
+                a.version, b.version
+            ),
+        );
+    }
+    if a.version == b.version && digest != o.tagmanifest_sha256 {
+        return f(
+            "history.fork",
+            format!(
+                "version {} exists with different content (two bundles claim the same version)",
+                a.version
+            ),
+        );
+    }
+    Vec::new()
+}

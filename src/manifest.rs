@@ -1,0 +1,213 @@
+//! docseal's JSON manifest, `docseal.json`: the rich metadata of a bundle.
+//!
+//! A tag file of the bag, listed in `tagmanifest-sha256.txt` and therefore
+//! covered by every signature. It is read into typed structs only (never a
+//! map: serde would keep the last of two duplicate keys silently), with
+//! `deny_unknown_fields` everywhere, a format name and a version. Its
+//! serialisation is deterministic (struct field order, pretty-printed, one
+//! final newline), so pack is reproducible; verify never re-serialises it,
+//! it checks the exact bytes against the tag manifest and then parses them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::bagpath::BagPath;
+use crate::description::{Role, Source, Statement};
+
+/// The tag file's name in the bag.
+pub const MANIFEST_FILE: &str = "docseal.json";
+/// The value of the `format` field.
+pub const FORMAT_NAME: &str = "docseal-manifest";
+/// The only format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+/// The largest `docseal.json` verify will read.
+pub const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+
+/// The parsed `docseal.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundleManifest {
+    /// Always [`FORMAT_NAME`].
+    pub format: String,
+    /// Always [`FORMAT_VERSION`].
+    pub format_version: u32,
+    /// Who and what this bundle is; bound into every signature's trusted comment.
+    pub bundle: Identity,
+    /// The statement's metadata, with `path` pointing into `data/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<Statement>,
+    /// Bibliographic records of the sources, with `path` pointing into `data/`.
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    /// Every payload file, sorted by path; the same set as `manifest-sha256.txt`.
+    pub files: Vec<FileRecord>,
+    /// Quotations of the statement bound to the passages of their sources.
+    #[serde(default)]
+    pub citations: Vec<crate::citations::CitationRecord>,
+}
+
+/// The bundle's identity.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Identity {
+    /// Stable identifier of the bundle's lineage (all its versions share it).
+    pub identifier: String,
+    /// Version number in the lineage, from 1.
+    pub version: u64,
+    /// When it was packed, RFC 3339 UTC to the second (`SOURCE_DATE_EPOCH` when set).
+    pub created: String,
+    /// The bag's top-level folder name.
+    pub name: String,
+    /// Human title of the bundle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Organisation responsible for the content (BagIt `Source-Organization`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_organization: Option<String>,
+    /// One-paragraph description (BagIt `External-Description`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_description: Option<String>,
+    /// Contact person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_name: Option<String>,
+    /// Contact e-mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_email: Option<String>,
+    /// Main language of the content (BCP 47).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// The version this one replaces, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<Supersedes>,
+}
+
+/// A link to the previous version of a bundle.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Supersedes {
+    /// The previous version's number (this version's minus one).
+    pub version: u64,
+    /// SHA-256 (lowercase hex) of the previous version's `tagmanifest-sha256.txt`.
+    pub tagmanifest_sha256: String,
+}
+
+/// One payload file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileRecord {
+    /// Path inside the bag, starting with `data/`.
+    pub path: BagPath,
+    /// What the file is to the bundle.
+    pub role: Role,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256, lowercase hex.
+    pub sha256: String,
+    /// IANA media type guessed from the name.
+    pub media_type: String,
+    /// Human title.
+    pub title: String,
+    /// For sources: the source's id in `sources`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_id: Option<String>,
+}
+
+impl BundleManifest {
+    /// Parses `docseal.json` bytes strictly.
+    pub fn parse(bytes: &[u8]) -> Result<BundleManifest, String> {
+        let m: BundleManifest = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+        if m.format != FORMAT_NAME {
+            return Err(format!(
+                "format is {:?}, expected {FORMAT_NAME:?}",
+                m.format
+            ));
+        }
+        if m.format_version != FORMAT_VERSION {
+            return Err(format!(
+                "format_version {} is not supported (this docseal reads {FORMAT_VERSION})",
+                m.format_version
+            ));
+        }
+        check_comment_field("bundle.identifier", &m.bundle.identifier)?;
+        check_comment_field("bundle.created", &m.bundle.created)?;
+        Ok(m)
+    }
+
+    /// The deterministic serialisation written into bundles.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        // Serialising plain structs of strings and integers cannot fail.
+        let mut out = serde_json::to_vec_pretty(self).unwrap_or_default();
+        out.push(b'\n');
+        out
+    }
+
+    /// The trusted comment every signature of this bundle must carry: one
+    /// ASCII line binding the identity, so a signature cannot be moved to
+    /// another bundle or version.
+    pub fn trusted_comment(&self) -> String {
+        trusted_comment(
+            &self.bundle.identifier,
+            self.bundle.version,
+            &self.bundle.created,
+        )
+    }
+}
+
+/// The trusted comment for an identity (see [`BundleManifest::trusted_comment`]).
+pub fn trusted_comment(identifier: &str, version: u64, created: &str) -> String {
+    format!("docseal bundle {identifier} version {version} created {created}")
+}
+
+/// Identity fields go into the one-line trusted comment: printable ASCII, no spaces.
+pub fn check_comment_field(name: &str, value: &str) -> Result<(), String> {
+    if value.is_empty() || value.len() > 200 || !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(format!(
+            "{name} must be 1 to 200 printable ASCII characters without spaces"
+        ));
+    }
+    Ok(())
+}
+
+/// A media type from a file name's extension; evidence is never sniffed.
+pub fn media_type(path: &str) -> &'static str {
+    const TYPES: &[(&str, &str)] = &[
+        ("txt", "text/plain"),
+        ("md", "text/markdown"),
+        ("html", "text/html"),
+        ("htm", "text/html"),
+        ("xml", "application/xml"),
+        ("json", "application/json"),
+        ("csv", "text/csv"),
+        ("pdf", "application/pdf"),
+        ("png", "image/png"),
+        ("jpg", "image/jpeg"),
+        ("jpeg", "image/jpeg"),
+        ("gif", "image/gif"),
+        ("webp", "image/webp"),
+        ("svg", "image/svg+xml"),
+        ("mp3", "audio/mpeg"),
+        ("mp4", "video/mp4"),
+        ("webm", "video/webm"),
+        ("warc", "application/warc"),
+        ("wacz", "application/wacz"),
+        ("zip", "application/zip"),
+        ("odt", "application/vnd.oasis.opendocument.text"),
+        (
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+    ];
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    ext.and_then(|e| TYPES.iter().find(|(x, _)| *x == e).map(|(_, t)| *t))
+        .unwrap_or("application/octet-stream")
+}
+
+/// Lowercase hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    s
+}

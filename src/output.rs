@@ -1,0 +1,190 @@
+//! Safe output: nothing is lost, nothing is half-written.
+//!
+//! Every file docseal writes is first written to a temporary file in the
+//! destination's own folder, flushed to disk, and only then renamed into
+//! place, so a crash, a full disk or a kill leaves either the old state or
+//! the complete new file, never a partial one. An existing destination is
+//! replaced only when the caller allows it; a destination that is a folder
+//! is never replaced. Secret keys are created with mode 0600 from the start.
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// How an output may treat an existing file at its destination.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overwrite {
+    /// Refuse with [`Error::Exists`].
+    Refuse,
+    /// Replace the file (the `--force` flag). A symlink is replaced itself, its target untouched.
+    Replace,
+}
+
+/// A file being written: a temporary file beside the destination.
+#[derive(Debug)]
+pub struct PendingFile {
+    tmp: tempfile::NamedTempFile,
+    dest: PathBuf,
+    overwrite: Overwrite,
+}
+
+impl PendingFile {
+    /// Starts writing `dest`. Fails early, before any work, when `dest`
+    /// exists and may not be replaced, or is a folder. `secret` makes the
+    /// file mode 0600 (on Unix; elsewhere the platform default).
+    pub fn create(dest: &Path, overwrite: Overwrite, secret: bool) -> Result<PendingFile> {
+        check_destination(dest, overwrite)?;
+        let dir = parent_dir(dest);
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".docseal-tmp-");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = if secret { 0o600 } else { 0o644 };
+            builder.permissions(fs::Permissions::from_mode(mode));
+        }
+        #[cfg(not(unix))]
+        let _ = secret;
+        let tmp = builder
+            .tempfile_in(&dir)
+            .map_err(|e| Error::io(dest, "create a temporary file beside", e))?;
+        Ok(PendingFile {
+            tmp,
+            dest: dest.to_path_buf(),
+            overwrite,
+        })
+    }
+
+    /// The destination path.
+    pub fn dest(&self) -> &Path {
+        &self.dest
+    }
+
+    /// The open temporary file, for writing and seeking.
+    pub fn file(&mut self) -> &mut File {
+        self.tmp.as_file_mut()
+    }
+
+    /// Flushes the data to disk and renames it into place. Dropping a
+    /// `PendingFile` without committing removes the temporary file.
+    pub fn commit(self) -> Result<()> {
+        let dest = self.dest;
+        self.tmp
+            .as_file()
+            .sync_all()
+            .map_err(|e| Error::io(&dest, "flush to disk", e))?;
+        // Checked again: the destination may have appeared while we worked.
+        check_destination(&dest, self.overwrite)?;
+        match self.overwrite {
+            Overwrite::Replace => self.tmp.persist(&dest).map(drop),
+            Overwrite::Refuse => self.tmp.persist_noclobber(&dest).map(drop),
+        }
+        .map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::Exists { path: dest.clone() }
+            } else {
+                Error::io(&dest, "rename into place", e.error)
+            }
+        })?;
+        sync_dir(&parent_dir(&dest));
+        Ok(())
+    }
+}
+
+/// Writes `data` to `dest` atomically (see [`PendingFile`]).
+pub fn write_file(dest: &Path, data: &[u8], overwrite: Overwrite, secret: bool) -> Result<()> {
+    let mut pending = PendingFile::create(dest, overwrite, secret)?;
+    pending
+        .file()
+        .write_all(data)
+        .map_err(|e| Error::io(dest, "write", e))?;
+    pending.commit()
+}
+
+/// Refuses a destination that is a folder, or that exists when `overwrite` refuses.
+pub fn check_destination(dest: &Path, overwrite: Overwrite) -> Result<()> {
+    match fs::symlink_metadata(dest) {
+        Ok(meta) if meta.is_dir() => Err(Error::input(dest, "is a folder, not a file")),
+        Ok(_) if overwrite == Overwrite::Refuse => Err(Error::Exists {
+            path: dest.to_path_buf(),
+        }),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(dest, "inspect", e)),
+    }
+}
+
+/// The folder holding `path` ("." for a bare file name).
+pub fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Makes a rename durable. Best effort: some file systems refuse to sync a folder.
+pub fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_existing_without_force_and_leaves_it_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("out.bin");
+        fs::write(&dest, b"old").unwrap();
+        let err = write_file(&dest, b"new", Overwrite::Refuse, false).unwrap_err();
+        assert!(matches!(err, Error::Exists { .. }), "{err}");
+        assert_eq!(fs::read(&dest).unwrap(), b"old");
+        write_file(&dest, b"new", Overwrite::Replace, false).unwrap();
+        assert_eq!(fs::read(&dest).unwrap(), b"new");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
+    }
+
+    #[test]
+    fn refuses_a_folder_even_with_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = write_file(dir.path(), b"x", Overwrite::Replace, false).unwrap_err();
+        assert!(matches!(err, Error::Input { .. }), "{err}");
+    }
+
+    #[test]
+    fn dropped_pending_file_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("out.bin");
+        let mut p = PendingFile::create(&dest, Overwrite::Refuse, false).unwrap();
+        p.file().write_all(b"partial").unwrap();
+        drop(p);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn secret_files_are_0600_and_symlinks_are_replaced_not_followed() {
+        use std::os::unix::fs::{symlink, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target");
+        fs::write(&target, b"victim").unwrap();
+        let link = dir.path().join("link");
+        symlink(&target, &link).unwrap();
+        assert!(matches!(
+            write_file(&link, b"s", Overwrite::Refuse, true),
+            Err(Error::Exists { .. })
+        ));
+        write_file(&link, b"s", Overwrite::Replace, true).unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"victim");
+        let mode = fs::symlink_metadata(&link).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}

@@ -1,0 +1,501 @@
+//! `pack`: a folder becomes a signed, canonical bundle.
+//!
+//! One pass over the payload: each file is streamed into the zip and the
+//! SHA-256 recorded in the manifests is computed from the very bytes that
+//! were written, so a file that changes while it is packed cannot make the
+//! manifest lie. Everything that could make the result depend on the
+//! machine (walk order, mtimes, permissions, the clock) is fixed: entries
+//! are sorted, headers fixed, and the time is `SOURCE_DATE_EPOCH` when set.
+//! The bundle is written to a temporary file and renamed into place only
+//! when complete (see [`crate::output`]).
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Seek, Write};
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::bagit::{self, BagInfo, Manifest};
+use crate::bagpath::BagPath;
+use crate::bundle::{self, BAGIT_TXT, BAG_INFO, PAYLOAD_MANIFEST, TAG_MANIFEST};
+use crate::citations::{self, CitationRecord};
+use crate::container::ZipWriter;
+use crate::description::{Description, Role};
+use crate::error::{Error, Result};
+use crate::manifest::{self, BundleManifest, FileRecord, Identity, Supersedes, MANIFEST_FILE};
+use crate::minisign::{KeyId, SecretKey};
+use crate::output::{Overwrite, PendingFile};
+use crate::progress::Progress;
+use crate::scan::{self, InputFile};
+use crate::time;
+
+/// What to pack and where.
+#[derive(Clone, Debug)]
+pub struct PackOptions<'a> {
+    /// The folder to pack.
+    pub dir: &'a Path,
+    /// The bundle to write.
+    pub output: &'a Path,
+    /// Whether an existing output may be replaced.
+    pub overwrite: Overwrite,
+    /// The pack time, Unix seconds (`SOURCE_DATE_EPOCH` or the clock).
+    pub created: u64,
+    /// The previous version this bundle supersedes: its manifest and tag-manifest digest.
+    pub supersedes: Option<(BundleManifest, [u8; 32])>,
+}
+
+/// What pack produced.
+#[derive(Clone, Debug)]
+pub struct PackSummary {
+    /// The bundle's lineage identifier.
+    pub identifier: String,
+    /// Its version.
+    pub version: u64,
+    /// Number of payload files.
+    pub files: usize,
+    /// Payload bytes.
+    pub bytes: u64,
+    /// The signer.
+    pub key_id: KeyId,
+    /// Number of citations checked and bound.
+    pub citations: usize,
+}
+
+/// A payload file with its role in the bundle.
+struct Planned<'a> {
+    input: &'a InputFile,
+    role: Role,
+    title: String,
+    source_id: Option<String>,
+    /// Kept in memory while written, for the citation check (statement and cited sources).
+    capture: bool,
+}
+
+/// Packs `opts.dir` into `opts.output`, signed by `key`.
+pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Result<PackSummary> {
+    let scanned = scan::scan(opts.dir)?;
+    let description = scanned.description.unwrap_or_default();
+    let planned = plan(opts.dir, &description, &scanned.files)?;
+    let identity = identity(opts, &description, key)?;
+    let mut pending = PendingFile::create(opts.output, opts.overwrite, false)?;
+    let out = opts.output;
+    let total: u64 = planned.iter().map(|p| p.input.size).sum();
+    progress.start("packing", total, planned.len() as u64);
+    let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, pending.file()));
+    let root = identity.name.clone();
+    let mut records = Vec::with_capacity(planned.len());
+    let mut captured: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for p in &planned {
+        let (record, bytes) = write_payload(&mut zip, &root, p, progress)?;
+        if let Some(bytes) = bytes {
+            captured.insert(p.input.rel.as_str().to_owned(), bytes);
+        }
+        records.push(record);
+    }
+    progress.finish();
+    let citations = bind_citations(opts.dir, &description, &captured)?;
+    let manifest = build_manifest(identity, &description, records, citations);
+    let tags = tag_files(&manifest)?;
+    for (name, bytes) in &tags {
+        zip.add_bytes(&format!("{root}/{name}"), bytes)
+            .map_err(|e| Error::io(out, "write", to_io(e)))?;
+    }
+    let tagmanifest = tags
+        .iter()
+        .find(|(n, _)| *n == TAG_MANIFEST)
+        .map(|(_, b)| b.as_slice())
+        .unwrap_or_default();
+    for (name, bytes) in signature_entries(key, &manifest, tagmanifest)? {
+        zip.add_bytes(&format!("{root}/{name}"), &bytes)
+            .map_err(|e| Error::io(out, "write", to_io(e)))?;
+    }
+    let mut buffered = zip
+        .finish()
+        .map_err(|e| Error::io(out, "write", to_io(e)))?;
+    buffered.flush().map_err(|e| Error::io(out, "write", e))?;
+    drop(buffered);
+    pending.commit()?;
+    Ok(PackSummary {
+        identifier: manifest.bundle.identifier.clone(),
+        version: manifest.bundle.version,
+        files: manifest.files.len(),
+        bytes: manifest.files.iter().map(|f| f.size).sum(),
+        key_id: key.key_id(),
+        citations: manifest.citations.len(),
+    })
+}
+
+fn to_io(e: crate::container::Error) -> std::io::Error {
+    std::io::Error::other(e.to_string())
+}
+
+/// Streams one payload file into the zip, hashing the bytes written.
+fn write_payload<W: Write + Seek>(
+    zip: &mut ZipWriter<W>,
+    root: &str,
+    p: &Planned,
+    progress: &dyn Progress,
+) -> Result<(FileRecord, Option<Vec<u8>>)> {
+    let path = &p.input.abs;
+    let mut file = File::open(path).map_err(|e| Error::io(path, "open", e))?;
+    let mut hasher = Sha256::new();
+    let mut kept = p.capture.then(Vec::new);
+    let mut on_chunk = |chunk: &[u8]| {
+        hasher.update(chunk);
+        if let Some(k) = kept.as_mut() {
+            k.extend_from_slice(chunk);
+        }
+        progress.advance(chunk.len() as u64);
+    };
+    let name = format!("{root}/data/{}", p.input.rel.as_str());
+    let info = zip
+        .add_stream(&name, &mut file, &mut on_chunk)
+        .map_err(|e| Error::io(path, "read and pack", to_io(e)))?;
+    let bag_path = data_path(&p.input.rel)?;
+    let record = FileRecord {
+        media_type: manifest::media_type(bag_path.as_str()).to_owned(),
+        path: bag_path,
+        role: p.role,
+        size: info.size,
+        sha256: manifest::hex(&hasher.finalize()),
+        title: p.title.clone(),
+        source_id: p.source_id.clone(),
+    };
+    Ok((record, kept))
+}
+
+/// `data/<rel>` as a bag path.
+fn data_path(rel: &BagPath) -> Result<BagPath> {
+    BagPath::new(&format!("data/{}", rel.as_str()))
+        .map_err(|e| Error::Usage(format!("{}: {e}", rel.as_str())))
+}
+
+/// Gives each payload file its role and title from the description.
+fn plan<'a>(dir: &Path, d: &Description, files: &'a [InputFile]) -> Result<Vec<Planned<'a>>> {
+    let cited: Vec<&str> = d.citations.iter().map(|c| c.source.as_str()).collect();
+    let mut described: BTreeMap<&str, (Role, String, Option<String>, bool)> = BTreeMap::new();
+    if let Some(s) = &d.statement {
+        described.insert(&s.path, (Role::Statement, s.title.clone(), None, true));
+    }
+    for s in &d.sources {
+        let capture = cited.contains(&s.id.as_str());
+        let entry = (Role::Source, s.title.clone(), Some(s.id.clone()), capture);
+        described.insert(&s.path, entry);
+    }
+    for f in &d.files {
+        let title = f
+            .title
+            .clone()
+            .unwrap_or_else(|| Description::default_title(&f.path));
+        described.insert(&f.path, (f.role, title, None, false));
+    }
+    for path in described.keys() {
+        if !files.iter().any(|f| f.rel.as_str() == *path) {
+            return Err(Error::input(
+                &dir.join(crate::description::DESCRIPTION_FILE),
+                format!("describes {path:?}, which is not a regular file in the folder"),
+            ));
+        }
+    }
+    Ok(files
+        .iter()
+        .map(|input| {
+            let (role, title, source_id, capture) = described
+                .get(input.rel.as_str())
+                .cloned()
+                .unwrap_or_else(|| {
+                    let title = Description::default_title(input.rel.as_str());
+                    (Role::Attachment, title, None, false)
+                });
+            Planned {
+                input,
+                role,
+                title,
+                source_id,
+                capture,
+            }
+        })
+        .collect())
+}
+
+/// The bundle's identity: name, identifier, version, time.
+fn identity(opts: &PackOptions, d: &Description, key: &SecretKey) -> Result<Identity> {
+    let dir_name = std::fs::canonicalize(opts.dir)
+        .ok()
+        .and_then(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_owned))
+        .unwrap_or_else(|| "bundle".to_owned());
+    let name = d.bundle.name.clone().unwrap_or(dir_name);
+    match BagPath::new(&name) {
+        Ok(p) if !p.as_str().contains('/') => {}
+        _ => {
+            return Err(Error::input(
+                opts.dir,
+                format!("{name:?} cannot be a bundle's folder name (set [bundle] name)"),
+            ))
+        }
+    }
+    let (identifier, version, supersedes) = match &opts.supersedes {
+        Some((old, digest)) => (
+            old.bundle.identifier.clone(),
+            old.bundle.version.saturating_add(1),
+            Some(Supersedes {
+                version: old.bundle.version,
+                tagmanifest_sha256: manifest::hex(digest),
+            }),
+        ),
+        None => {
+            let id = d
+                .bundle
+                .identifier
+                .clone()
+                .unwrap_or_else(|| default_identifier(key, &name));
+            (id, 1, None)
+        }
+    };
+    if let (Some((old, _)), Some(own)) = (&opts.supersedes, &d.bundle.identifier) {
+        if *own != old.bundle.identifier {
+            return Err(Error::input(
+                opts.dir,
+                format!(
+                    "[bundle] identifier {own:?} differs from the superseded bundle's {:?}",
+                    old.bundle.identifier
+                ),
+            ));
+        }
+    }
+    manifest::check_comment_field("identifier", &identifier)
+        .map_err(|e| Error::input(opts.dir, e))?;
+    let b = &d.bundle;
+    Ok(Identity {
+        identifier,
+        version,
+        created: time::rfc3339(opts.created),
+        name,
+        title: b
+            .title
+            .clone()
+            .or_else(|| d.statement.as_ref().map(|s| s.title.clone())),
+        source_organization: b
+            .source_organization
+            .clone()
+            .or_else(|| d.statement.as_ref().and_then(|s| s.organisation.clone())),
+        external_description: b.external_description.clone(),
+        contact_name: b.contact_name.clone(),
+        contact_email: b.contact_email.clone(),
+        language: b.language.clone(),
+        supersedes,
+    })
+}
+
+/// A stable identifier for a new lineage: a UUID (version 8) derived from
+/// the signer's key and the bundle name, so repacking is reproducible and
+/// two publishers never share a lineage by accident.
+fn default_identifier(key: &SecretKey, name: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"docseal identifier\0");
+    h.update(key.public_key().verifying_key().as_bytes());
+    h.update(b"\0");
+    h.update(name.as_bytes());
+    let mut b: [u8; 16] = [0; 16];
+    b.copy_from_slice(&h.finalize()[..16]);
+    b[6] = (b[6] & 0x0f) | 0x80;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let x = manifest::hex(&b);
+    format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &x[..8],
+        &x[8..12],
+        &x[12..16],
+        &x[16..20],
+        &x[20..]
+    )
+}
+
+fn bind_citations(
+    dir: &Path,
+    d: &Description,
+    captured: &BTreeMap<String, Vec<u8>>,
+) -> Result<Vec<CitationRecord>> {
+    if d.citations.is_empty() {
+        return Ok(Vec::new());
+    }
+    let desc_path = dir.join(crate::description::DESCRIPTION_FILE);
+    let Some(statement) = &d.statement else {
+        return Err(Error::input(&desc_path, "has citations but no [statement]"));
+    };
+    let text = |path: &str| -> Result<String> {
+        let bytes = captured.get(path).cloned().unwrap_or_default();
+        String::from_utf8(bytes)
+            .map_err(|_| Error::input(&dir.join(path), "is cited but is not UTF-8 text"))
+    };
+    let mut sources = BTreeMap::new();
+    for s in d
+        .sources
+        .iter()
+        .filter(|s| d.citations.iter().any(|c| c.source == s.id))
+    {
+        sources.insert(s.id.clone(), (format!("data/{}", s.path), text(&s.path)?));
+    }
+    let texts = citations::Texts {
+        statement_path: format!("data/{}", statement.path),
+        statement: text(&statement.path)?,
+        sources,
+    };
+    citations::bind(&d.citations, &texts).map_err(|e| Error::input(&desc_path, e.to_string()))
+}
+
+/// The JSON manifest, with description paths rewritten into `data/`.
+fn build_manifest(
+    bundle: Identity,
+    d: &Description,
+    files: Vec<FileRecord>,
+    citations: Vec<CitationRecord>,
+) -> BundleManifest {
+    let statement = d.statement.clone().map(|mut s| {
+        s.path = format!("data/{}", s.path);
+        s
+    });
+    let sources = d
+        .sources
+        .iter()
+        .cloned()
+        .map(|mut s| {
+            s.path = format!("data/{}", s.path);
+            s
+        })
+        .collect();
+    BundleManifest {
+        format: manifest::FORMAT_NAME.to_owned(),
+        format_version: manifest::FORMAT_VERSION,
+        bundle,
+        statement,
+        sources,
+        files,
+        citations,
+    }
+}
+
+/// The tag files in zip order, ending with the tag manifest.
+fn tag_files(m: &BundleManifest) -> Result<Vec<(&'static str, Vec<u8>)>> {
+    let payload = Manifest {
+        entries: m
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), unhex32(&f.sha256)))
+            .collect(),
+    };
+    let info = bag_info(m).map_err(|e| Error::Usage(format!("bag-info.txt: {e}")))?;
+    let mut tags: Vec<(&'static str, Vec<u8>)> = vec![
+        (BAGIT_TXT, bagit::BAGIT_TXT.as_bytes().to_vec()),
+        (BAG_INFO, info.into_bytes()),
+        (MANIFEST_FILE, m.to_bytes()),
+        (PAYLOAD_MANIFEST, payload.to_text().into_bytes()),
+    ];
+    let tag_manifest = Manifest {
+        entries: tags
+            .iter()
+            .filter_map(|(n, b)| {
+                let digest: [u8; 32] = Sha256::digest(b).into();
+                BagPath::new(n).ok().map(|p| (p, digest))
+            })
+            .collect(),
+    };
+    tags.push((TAG_MANIFEST, tag_manifest.to_text().into_bytes()));
+    Ok(tags)
+}
+
+/// `bag-info.txt` (RFC 8493 §2.2.2), every value derived from the manifest.
+pub fn bag_info(m: &BundleManifest) -> Result<String, String> {
+    let bytes: u64 = m.files.iter().map(|f| f.size).sum();
+    let b = &m.bundle;
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut add = |label: &str, value: Option<&str>| {
+        if let Some(v) = value {
+            fields.push((label.to_owned(), v.to_owned()));
+        }
+    };
+    add("Source-Organization", b.source_organization.as_deref());
+    add("Contact-Name", b.contact_name.as_deref());
+    add("Contact-Email", b.contact_email.as_deref());
+    add(
+        "External-Description",
+        b.external_description.as_deref().or(b.title.as_deref()),
+    );
+    add("External-Identifier", Some(&b.identifier));
+    add("Bagging-Date", Some(time::date_part(&b.created)));
+    add(
+        "Bag-Software-Agent",
+        Some(concat!("docseal ", env!("CARGO_PKG_VERSION"))),
+    );
+    add(
+        "Payload-Oxum",
+        Some(&bagit::payload_oxum(bytes, m.files.len() as u64)),
+    );
+    add("Bag-Size", Some(&bagit::bag_size(bytes)));
+    add("Docseal-Version", Some(&b.version.to_string()));
+    BagInfo { fields }.to_text().map_err(|e| e.to_string())
+}
+
+/// The signature file and the signer's public key, as zip entries.
+fn signature_entries(
+    key: &SecretKey,
+    m: &BundleManifest,
+    tagmanifest: &[u8],
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let id = key.key_id();
+    let sig = key
+        .sign(
+            tagmanifest,
+            &m.trusted_comment(),
+            &bundle::signature_untrusted_comment(id),
+        )
+        .map_err(|e| Error::Usage(format!("cannot sign: {e}")))?;
+    Ok(vec![
+        (bundle::signature_file(id), sig.to_file_text().into_bytes()),
+        (
+            bundle::signer_key_file(id),
+            key.public_key().to_file_text().into_bytes(),
+        ),
+    ])
+}
+
+/// Lowercase hex (as written by [`manifest::hex`]) back to 32 bytes; zeros if malformed.
+pub fn unhex32(s: &str) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    if s.len() == 64 {
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = s
+                .get(2 * i..2 * i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .unwrap_or(0);
+        }
+    }
+    out
+}
+
+/// Reads the bundle a new version supersedes: it must be intact (its
+/// signatures are checked by whoever verifies the chain), and its manifest
+/// and tag-manifest digest are what the new version records.
+pub fn previous_version(path: &Path) -> Result<(BundleManifest, [u8; 32])> {
+    let v = crate::verify::verify(path, &Default::default(), &crate::progress::Silent);
+    let bad = |problem: String| Error::Bundle {
+        path: path.to_path_buf(),
+        problem,
+    };
+    if v.report.verdict == crate::report::Verdict::Invalid {
+        let first = v
+            .report
+            .findings
+            .first()
+            .map(|f| format!("[{}] {}", f.code, f.message))
+            .unwrap_or_default();
+        return Err(bad(format!(
+            "does not verify, so it cannot be superseded: {first}"
+        )));
+    }
+    match (v.manifest, v.tagmanifest_sha256) {
+        (Some(m), Some(d)) => Ok((m, d)),
+        _ => Err(bad("cannot be read as a docseal bundle".into())),
+    }
+}

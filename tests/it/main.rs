@@ -1,0 +1,9 @@
+//! docseal's one integration-test binary: the CLI end to end, real zip
+//! files, real tampering, and the real peers (minisign, unzip, sha256sum,
+//! bagit-python).
+
+mod common;
+
+mod cli;
+mod peers;
+mod tamper;
