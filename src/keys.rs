@@ -75,14 +75,20 @@ pub fn read_secret_key(
 
 /// Creates a new key pair and writes both files (the secret one 0600),
 /// refusing to replace existing files unless `overwrite` allows it. Both
-/// destinations are checked before either is written.
+/// destinations are checked before either is written. `comment`, when
+/// given, replaces minisign's default untrusted comment line in both files
+/// (it is not signed; it only helps people tell keys apart).
 pub fn generate(
     secret_path: &Path,
     public_path: &Path,
     passphrase: Option<&[u8]>,
     kdf: KdfParams,
     overwrite: Overwrite,
+    comment: Option<&str>,
 ) -> Result<PublicKey> {
+    if let Some(c) = comment {
+        check_key_comment(c).map_err(|problem| Error::Usage(format!("--comment: {problem}")))?;
+    }
     if secret_path == public_path {
         return Err(Error::Usage(
             "the secret and public key paths must differ".into(),
@@ -100,12 +106,35 @@ pub fn generate(
             problem: e.to_string(),
         })?);
     let public = key.public_key();
+    let public_text = public.to_file_text();
+    let (secret_text, public_text) = match comment {
+        Some(c) => (
+            Zeroizing::new(with_comment(&secret_text, c)),
+            with_comment(&public_text, c),
+        ),
+        None => (secret_text, public_text),
+    };
     output::write_file(secret_path, secret_text.as_bytes(), overwrite, true)?;
-    output::write_file(
-        public_path,
-        public.to_file_text().as_bytes(),
-        overwrite,
-        false,
-    )?;
+    output::write_file(public_path, public_text.as_bytes(), overwrite, false)?;
     Ok(public)
+}
+
+/// A key file's text with its first (untrusted comment) line replaced.
+fn with_comment(text: &str, comment: &str) -> String {
+    let rest = text.split_once('\n').map_or("", |(_, r)| r);
+    format!("{}{comment}\n{rest}", minisign::UNTRUSTED_PREFIX)
+}
+
+/// A key comment must be one printable line that minisign reads back.
+fn check_key_comment(c: &str) -> std::result::Result<(), String> {
+    if c.len() > minisign::MAX_UNTRUSTED_COMMENT {
+        return Err(format!(
+            "longer than {} bytes",
+            minisign::MAX_UNTRUSTED_COMMENT
+        ));
+    }
+    if c.chars().any(char::is_control) {
+        return Err("contains a control character".into());
+    }
+    Ok(())
 }

@@ -8,12 +8,13 @@
 //!
 //! Modules by responsibility:
 //! - names and formats: [`bagpath`], [`bagit`], [`manifest`], [`description`], [`minisign`], [`container`];
-//! - operations: [`scan`] + [`pack`], [`verify`] (+ [`verify_citations`]), [`list`], [`extract`], [`cosign`];
+//! - operations: [`scan`] + [`pack`], [`verify`] (+ [`verify_citations`]), [`list`], [`extract`], [`cosign`], [`history`];
 //! - results: [`report`], [`render`], [`error`]; plumbing: [`output`], [`keys`], [`progress`], [`time`];
 //! - quotations: [`citations`].
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod bagit;
 pub mod bagpath;

@@ -1,6 +1,7 @@
 //! The `docseal` binary: parse, dispatch, render an error once, exit.
 
 #![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod cli;
 

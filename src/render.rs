@@ -68,7 +68,16 @@ pub fn verify_text(r: &Report) -> String {
             escape(&c.source)
         );
     }
+    let mut shown: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for f in &r.findings {
+        // Notes can be many (one per uncited source): show a few, count the rest.
+        if f.severity == Severity::Info {
+            let n = shown.entry(f.code.as_str()).or_insert(0);
+            *n += 1;
+            if *n > 3 {
+                continue;
+            }
+        }
         let sev = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -80,6 +89,9 @@ pub fn verify_text(r: &Report) -> String {
             .map(|p| format!("{}: ", escape(p)))
             .unwrap_or_default();
         let _ = writeln!(s, "{sev}: [{}] {path}{}", f.code, escape(&f.message));
+    }
+    for (code, n) in shown.iter().filter(|(_, n)| **n > 3) {
+        let _ = writeln!(s, "note: [{code}] {} more like these (see --json)", n - 3);
     }
     let trusted = r
         .signatures
@@ -158,7 +170,7 @@ pub fn list_text(l: &Listing, citations: bool) -> String {
         let _ = writeln!(
             s,
             "  {:<10} {:>10}  {}  {}",
-            format!("{:?}", f.role).to_lowercase(),
+            f.role.as_str(),
             f.size,
             f.sha256,
             escape(f.path.as_str())

@@ -92,7 +92,7 @@ pub fn verify(path: &Path, opts: &VerifyOptions, progress: &dyn Progress) -> Ver
     v.container = Some(bundle.kind);
     let inv = v.inventory(&bundle);
     let tags = v.tag_files(&bundle, &inv);
-    let manifest = v.manifests(&bundle, &inv, &tags);
+    let manifest = v.manifests(&tags);
     v.signatures(&bundle, &inv, &tags, manifest.as_ref());
     v.payload(&bundle, &inv, manifest.as_ref(), progress);
     if let Some(m) = &manifest {
@@ -333,12 +333,7 @@ impl<'a> Verifier<'a> {
     }
 
     /// Parses docseal.json, manifest-sha256.txt and bag-info.txt and cross-checks them.
-    fn manifests(
-        &mut self,
-        _b: &OpenBundle,
-        _inv: &Inventory,
-        tags: &TagBytes,
-    ) -> Option<BundleManifest> {
+    fn manifests(&mut self, tags: &TagBytes) -> Option<BundleManifest> {
         let m = match tags
             .files
             .get(MANIFEST_FILE)
@@ -716,7 +711,7 @@ impl<'a> Verifier<'a> {
             .iter()
             .map(|f| FileReport {
                 path: f.path.as_str().to_owned(),
-                role: format!("{:?}", f.role).to_lowercase(),
+                role: f.role.as_str().to_owned(),
                 size: f.size,
                 sha256: f.sha256.clone(),
                 title: f.title.clone(),

@@ -19,6 +19,9 @@ pub struct KeygenArgs {
     /// Do not encrypt the secret key (for automation; keep the file safe).
     #[arg(short = 'W', long)]
     no_passphrase: bool,
+    /// The untrusted comment line of both key files (e.g. who the key belongs to).
+    #[arg(short = 'c', long, value_name = "TEXT")]
+    comment: Option<String>,
     /// Replace existing key files.
     #[arg(short = 'f', long)]
     force: bool,
@@ -46,6 +49,7 @@ pub fn run(a: KeygenArgs) -> Result<i32> {
         pass.as_ref().map(|p| p.as_slice()),
         KdfParams::default(),
         overwrite,
+        a.comment.as_deref(),
     )?;
     if !a.quiet {
         eprintln!(
