@@ -25,6 +25,7 @@ pub mod cosign;
 pub mod description;
 pub mod error;
 pub mod extract;
+pub mod hashing;
 pub mod history;
 pub mod keys;
 pub mod list;

@@ -23,6 +23,7 @@ use crate::citations::{self, CitationRecord};
 use crate::container::ZipWriter;
 use crate::description::{Description, Role};
 use crate::error::{Error, Result};
+use crate::hashing::HashPipe;
 use crate::manifest::{self, BundleManifest, FileRecord, Identity, Supersedes, MANIFEST_FILE};
 use crate::minisign::{KeyId, SecretKey};
 use crate::output::{Overwrite, PendingFile};
@@ -86,8 +87,9 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
     let root = identity.name.clone();
     let mut records = Vec::with_capacity(planned.len());
     let mut captured: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut hasher = HashPipe::start();
     for p in &planned {
-        let (record, bytes) = write_payload(&mut zip, &root, p, progress)?;
+        let (record, bytes) = write_payload(&mut zip, &mut hasher, &root, p, progress)?;
         if let Some(bytes) = bytes {
             captured.insert(p.input.rel.as_str().to_owned(), bytes);
         }
@@ -130,19 +132,23 @@ fn to_io(e: crate::container::Error) -> std::io::Error {
     std::io::Error::other(e.to_string())
 }
 
-/// Streams one payload file into the zip, hashing the bytes written.
+/// Streams one payload file into the zip; the SHA-256 thread hashes copies
+/// of exactly the bytes written, while this thread reads, CRCs and writes.
 fn write_payload<W: Write + Seek>(
     zip: &mut ZipWriter<W>,
+    hasher: &mut HashPipe,
     root: &str,
     p: &Planned,
     progress: &dyn Progress,
 ) -> Result<(FileRecord, Option<Vec<u8>>)> {
     let path = &p.input.abs;
     let mut file = File::open(path).map_err(|e| Error::io(path, "open", e))?;
-    let mut hasher = Sha256::new();
     let mut kept = p.capture.then(Vec::new);
+    let mut hash_error = None;
     let mut on_chunk = |chunk: &[u8]| {
-        hasher.update(chunk);
+        if let Err(e) = hasher.update(chunk) {
+            hash_error.get_or_insert(e);
+        }
         if let Some(k) = kept.as_mut() {
             k.extend_from_slice(chunk);
         }
@@ -152,13 +158,19 @@ fn write_payload<W: Write + Seek>(
     let info = zip
         .add_stream(&name, &mut file, &mut on_chunk)
         .map_err(|e| Error::io(path, "read and pack", to_io(e)))?;
+    if let Some(e) = hash_error {
+        return Err(Error::io(path, "hash", e));
+    }
+    let digest = hasher
+        .finish_file()
+        .map_err(|e| Error::io(path, "hash", e))?;
     let bag_path = data_path(&p.input.rel)?;
     let record = FileRecord {
         media_type: manifest::media_type(bag_path.as_str()).to_owned(),
         path: bag_path,
         role: p.role,
         size: info.size,
-        sha256: manifest::hex(&hasher.finalize()),
+        sha256: manifest::hex(&digest),
         title: p.title.clone(),
         source_id: p.source_id.clone(),
     };

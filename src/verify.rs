@@ -9,7 +9,6 @@
 //! returns an error, since a bad bundle is an answer, not a failure.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -804,26 +803,9 @@ fn signer_of(rel: &str) -> Option<(KeyId, bool)> {
 type HashResult = Result<(u64, [u8; 32]), (&'static str, String)>;
 
 /// SHA-256 and length of one entry, read as a stream with a fixed buffer.
-pub fn hash_entry(
-    b: &OpenBundle,
-    f: &BagFile,
-    progress: &dyn Progress,
-) -> Result<(u64, [u8; 32]), (&'static str, String)> {
+pub fn hash_entry(b: &OpenBundle, f: &BagFile, progress: &dyn Progress) -> HashResult {
     let mut reader = b.reader(f).map_err(read_error)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 256 * 1024];
-    let mut total = 0u64;
-    loop {
-        let n = reader.read(&mut buf).map_err(read_error)?;
-        if n == 0 {
-            break;
-        }
-        let chunk = buf.get(..n).unwrap_or_default();
-        hasher.update(chunk);
-        total += n as u64;
-        progress.advance(n as u64);
-    }
-    Ok((total, hasher.finalize().into()))
+    crate::hashing::sha256_auto(&mut reader, f.size, progress).map_err(read_error)
 }
 
 /// A read error as a finding: the container's own code (e.g. `zip.crc-mismatch`) when it has one.
