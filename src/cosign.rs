@@ -12,7 +12,9 @@
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use crate::bundle::{self, OpenBundle, SIGNATURES_DIR, TAG_MANIFEST};
+use crate::bundle::{
+    self, BagFile, ContainerKind, OpenBundle, LISTED_TAG_FILES, SIGNATURES_DIR, TAG_MANIFEST,
+};
 use crate::container::ZipWriter;
 use crate::error::{Error, Result};
 use crate::minisign::{self, KeyId, PublicKey, SecretKey, Signature};
@@ -94,7 +96,7 @@ pub fn sign(
     if let Some(k) = key {
         extra.push((bundle::signer_key_file(id), k.to_file_text().into_bytes()));
     }
-    rewrite(&b, extra, output, overwrite)?;
+    rewrite(&b, root_name(&b, &m.bundle.name), extra, output, overwrite)?;
     Ok(id)
 }
 
@@ -127,9 +129,35 @@ fn adopt(
         .map_err(|e| bad(e.to_string()))
 }
 
-/// Writes the bundle again with `extra` signature files added in canonical order.
+/// The bag root folder of the output: the zip's own, or for an unpacked
+/// folder (whose name is the user's) the bundle name that docs/FORMAT.md §3
+/// prescribes, when that is one valid folder name.
+fn root_name<'a>(b: &'a OpenBundle, name: &'a str) -> &'a str {
+    let valid = !name.contains('/') && crate::bagpath::BagPath::new(name).is_ok();
+    if b.kind == ContainerKind::Folder && valid {
+        name
+    } else {
+        &b.root
+    }
+}
+
+/// Position of a non-signature file in the canonical order (docs/FORMAT.md
+/// §3): payload first, then the tag files in their fixed order. A zip that
+/// verified is already in this order; an unpacked folder lists its files
+/// sorted by name, which is not it.
+fn canonical_rank(rel: &str) -> usize {
+    LISTED_TAG_FILES
+        .iter()
+        .chain([&TAG_MANIFEST])
+        .position(|t| *t == rel)
+        .map_or(0, |i| i + 1)
+}
+
+/// Writes the bundle again under `root` with `extra` signature files added,
+/// every entry in canonical order.
 fn rewrite(
     b: &OpenBundle,
+    root: &str,
     extra: Vec<(String, Vec<u8>)>,
     output: &Path,
     overwrite: Overwrite,
@@ -141,7 +169,9 @@ fn rewrite(
     };
     let sig_prefix = format!("{SIGNATURES_DIR}/");
     let mut sigs: Vec<(String, Vec<u8>)> = extra;
-    for f in &b.files {
+    let mut files: Vec<&BagFile> = b.files.iter().collect();
+    files.sort_by(|x, y| (canonical_rank(&x.rel), &x.rel).cmp(&(canonical_rank(&y.rel), &y.rel)));
+    for f in files {
         if f.rel.starts_with(&sig_prefix) {
             let bytes = b
                 .read_small(f, crate::keys::MAX_KEY_FILE)
@@ -152,12 +182,12 @@ fn rewrite(
         let mut r = b
             .reader(f)
             .map_err(|e| Error::io(output, "read an entry for", e))?;
-        zip.add_stream(&format!("{}/{}", b.root, f.rel), &mut r, &mut |_| {})
+        zip.add_stream(&format!("{root}/{}", f.rel), &mut r, &mut |_| {})
             .map_err(io)?;
     }
     sigs.sort_by(|a, b| a.0.cmp(&b.0));
     for (name, bytes) in sigs {
-        zip.add_bytes(&format!("{}/{name}", b.root), &bytes)
+        zip.add_bytes(&format!("{root}/{name}"), &bytes)
             .map_err(io)?;
     }
     let mut w = zip.finish().map_err(io)?;

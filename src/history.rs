@@ -69,6 +69,28 @@ pub struct History {
     pub findings: Vec<Finding>,
 }
 
+impl History {
+    /// The verdict of the whole lineage: invalid when a version is invalid
+    /// or the chain is broken; untrusted when the chain is sound and every
+    /// version intact but some are not signed by enough trusted keys (the
+    /// same distinction, and exit code, as `verify`'s); else valid.
+    pub fn verdict(&self) -> Verdict {
+        if self.ok {
+            return Verdict::Valid;
+        }
+        let chain_sound = self.findings.iter().all(|f| f.code == NOT_VALID);
+        let intact = self.versions.iter().all(|v| v.verdict != Verdict::Invalid);
+        if chain_sound && intact {
+            Verdict::Untrusted
+        } else {
+            Verdict::Invalid
+        }
+    }
+}
+
+/// The finding of a version that does not verify by itself.
+const NOT_VALID: &str = "history.not-valid";
+
 /// Verifies each bundle and the chain they form.
 pub fn history(paths: &[PathBuf], opts: &VerifyOptions) -> History {
     let mut all: Vec<(PathBuf, Verified)> = paths
@@ -88,7 +110,7 @@ pub fn history(paths: &[PathBuf], opts: &VerifyOptions) -> History {
     for (p, v) in &all {
         if v.report.verdict != Verdict::Valid {
             err(
-                "history.not-valid",
+                NOT_VALID,
                 p,
                 format!("does not verify ({:?})", v.report.verdict).to_lowercase(),
             );
@@ -261,9 +283,19 @@ pub fn rollback_findings(
         }]
     };
     let Some(om) = o.manifest.filter(|_| o.report.verdict == Verdict::Valid) else {
+        // Say why, or a missing file looks like a damaged one.
+        let why = o
+            .report
+            .findings
+            .first()
+            .map(|x| format!(": [{}] {}", x.code, x.message))
+            .unwrap_or_default();
         return f(
             "history.reference-not-valid",
-            "the bundle to compare with does not verify".into(),
+            format!(
+                "the bundle to compare with does not verify ({}){why}",
+                format!("{:?}", o.report.verdict).to_lowercase()
+            ),
         );
     };
     let (a, b) = (&m.bundle, &om.bundle);

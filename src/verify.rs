@@ -92,6 +92,9 @@ pub fn verify(path: &Path, opts: &VerifyOptions, progress: &dyn Progress) -> Ver
     let inv = v.inventory(&bundle);
     let tags = v.tag_files(&bundle, &inv);
     let manifest = v.manifests(&tags);
+    if let Some(m) = &manifest {
+        v.check_root(&bundle, m);
+    }
     v.signatures(&bundle, &inv, &tags, manifest.as_ref());
     v.payload(&bundle, &inv, manifest.as_ref(), progress);
     if let Some(m) = &manifest {
@@ -329,6 +332,21 @@ impl<'a> Verifier<'a> {
         }
         out.intact = intact;
         out
+    }
+
+    /// In a zip, the bag's top-level folder is the name the signer gave it
+    /// (an unpacked folder may have been renamed by whoever unzipped it).
+    fn check_root(&mut self, b: &OpenBundle, m: &BundleManifest) {
+        if b.kind != ContainerKind::Folder && b.root != m.bundle.name {
+            self.error(
+                "bag.root-mismatch",
+                Some(b.root.clone()),
+                format!(
+                    "the top-level folder is not the bundle's name {:?}",
+                    m.bundle.name
+                ),
+            );
+        }
     }
 
     /// Parses docseal.json, manifest-sha256.txt and bag-info.txt and cross-checks them.

@@ -4,8 +4,8 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use docseal::error::{exit, Result};
-use docseal::report::escape;
+use docseal::error::Result;
+use docseal::report::{escape, Verdict};
 
 /// Arguments of `history`.
 #[derive(Args, Debug)]
@@ -72,13 +72,13 @@ pub fn run(a: HistoryArgs) -> Result<i32> {
         let _ = writeln!(
             s,
             "history: {}",
-            if h.ok {
-                "OK: every version verifies and the chain is unbroken"
-            } else {
-                "BROKEN"
+            match h.verdict() {
+                Verdict::Valid => "OK: every version verifies and the chain is unbroken",
+                Verdict::Untrusted => "UNTRUSTED: the chain is unbroken, but not every version is signed by enough keys you trust",
+                Verdict::Invalid => "BROKEN",
             }
         );
         super::print_out(&s)?;
     }
-    Ok(if h.ok { exit::OK } else { exit::REJECTED })
+    Ok(h.verdict().exit_code())
 }

@@ -18,9 +18,9 @@ pub struct SignArgs {
     #[arg(short = 's', long = "secret-key", value_name = "PATH")]
     secret_key: Option<PathBuf>,
     /// Add this signature made by stock minisign over the bundle's tagmanifest-sha256.txt.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", requires = "public_key")]
     minisig: Option<PathBuf>,
-    /// With --minisig: the signer's public key, to check the signature before adding it.
+    /// With --minisig: the signer's public key; the signature is checked before it is added.
     #[arg(
         short = 'p',
         long = "public-key",
@@ -40,6 +40,12 @@ pub struct SignArgs {
 }
 
 pub fn run(a: SignArgs) -> Result<i32> {
+    if a.output.is_none() && a.bundle.is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: an unpacked folder cannot be signed in place; give --output OUT.zip",
+            a.bundle.display()
+        )));
+    }
     let (output, overwrite) = match &a.output {
         Some(o) => (
             o.clone(),

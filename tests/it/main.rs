@@ -4,6 +4,8 @@
 
 mod common;
 
+mod citations;
 mod cli;
+mod cosign;
 mod peers;
 mod tamper;

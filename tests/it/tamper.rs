@@ -159,6 +159,15 @@ fn added_removed_renamed_and_duplicate_entries_are_rejected() {
             with(&|e| e[0].0 = b"other-root/data/notes.md".to_vec()),
             "bag.no-single-root",
         ),
+        (
+            "renamed root folder",
+            with(&|e| {
+                for (name, _) in e.iter_mut() {
+                    *name = [b"renamed/".as_slice(), &name[root.len()..]].concat();
+                }
+            }),
+            "bag.root-mismatch",
+        ),
     ];
     for (what, bytes, code) in cases {
         let (exit, errors) = check(&f, "t.zip", &bytes);

@@ -1,0 +1,417 @@
+//! Quotations bound to their sources, end to end: offsets recorded by `pack`
+//! checked against the real files, a missing quotation refused, altered
+//! texts caught by `verify` even in a validly re-signed bundle, and the real
+//! statement of `archive/` with its two citations and its one confusable.
+
+use std::fs;
+
+use docseal::citations::CitationRecord;
+use docseal::manifest::BundleManifest;
+use sha2::{Digest, Sha256};
+
+use crate::common::*;
+
+/// The statement used by the binding test: four quotations, each matching
+/// its source in a different way.
+const STATEMENT: &str = "Article 2 extends the Convention \u{201c}to all cases of partial or total occupation\u{201d}.\n\
+It applies even if \u{201c}the said occupation meets with no armed resistance\u{201d}.\n\
+The Regulations say that \u{201c}the authority of the legitimate power\u{201d} passed.\n\
+It protects those \u{201c}called \u{2018}protected persons\u{2019}\u{201d} in it.\n";
+
+const GC4: &str = "Article 2\n\
+The Convention shall also apply to all cases of partial or total\n\
+occupation of the territory of a High Contracting Party, even if the said occupation meets with no armed resistance.\n\
+Article 4\n\
+Persons protected by the Convention are those called 'protected persons' in it.\n";
+
+const HAGUE: &str = "Art. 43. The authority of the legitimate power having in fact passed into the hands of the occupant.\n";
+
+/// Appended to the fixture's docseal.toml for the binding test.
+const MORE_CITATIONS: &str = r#"
+[[sources]]
+id = "hague"
+path = "sources/hague.txt"
+title = "Hague Regulations"
+
+[[citations]]
+id = "gc4-said"
+source = "gc4"
+locator = "Article 2"
+exact = "the said occupation meets with no armed resistance"
+
+[[citations]]
+id = "hague-art43"
+source = "hague"
+locator = "Article 43"
+exact = "the authority of the legitimate power"
+
+[[citations]]
+id = "gc4-protected"
+source = "gc4"
+exact = "called ‘protected persons’"
+"#;
+
+/// The text of the entry of `bundle` whose name ends with `/<rel>`.
+fn entry(bundle: &[u8], rel: &str) -> Vec<u8> {
+    zip_contents(bundle)
+        .into_iter()
+        .find(|(n, _)| n.ends_with(format!("/{rel}").as_bytes()))
+        .unwrap_or_else(|| panic!("{rel} in bundle"))
+        .1
+}
+
+/// The bundle's docseal.json, parsed.
+fn manifest_of(bundle: &[u8]) -> BundleManifest {
+    BundleManifest::parse(&entry(bundle, "docseal.json")).expect("docseal.json parses")
+}
+
+/// The findings of a JSON report with this code.
+fn findings<'a>(report: &'a serde_json::Value, code: &str) -> Vec<&'a serde_json::Value> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == code)
+        .collect()
+}
+
+#[test]
+fn exact_and_normalised_matches_are_recorded_with_their_true_byte_offsets() {
+    let f = Fixture::new();
+    fs::write(f.path("in/statement.txt"), STATEMENT).unwrap();
+    fs::write(f.path("in/sources/gc4.txt"), GC4).unwrap();
+    fs::write(f.path("in/sources/hague.txt"), HAGUE).unwrap();
+    let toml = fs::read_to_string(f.path("in/docseal.toml")).unwrap();
+    fs::write(f.path("in/docseal.toml"), toml + MORE_CITATIONS).unwrap();
+    let run = docseal(&[
+        "pack",
+        &f.p("in"),
+        "-s",
+        &f.p("alice.key"),
+        "-o",
+        &f.p("b.zip"),
+    ])
+    .expect(0);
+    assert!(run.stderr.contains("4 citations checked"), "{}", run.stderr);
+    let bundle = fs::read(f.path("b.zip")).unwrap();
+    let m = manifest_of(&bundle);
+    // (id, source file, the passage as it stands in the source, normalised)
+    let expected = [
+        (
+            "gc4-art2",
+            GC4,
+            "to all cases of partial or total\noccupation",
+            true,
+        ),
+        (
+            "gc4-said",
+            GC4,
+            "the said occupation meets with no armed resistance",
+            false,
+        ),
+        (
+            "hague-art43",
+            HAGUE,
+            "The authority of the legitimate power",
+            true,
+        ),
+        ("gc4-protected", GC4, "called 'protected persons'", true),
+    ];
+    assert_eq!(m.citations.len(), expected.len());
+    for (id, source, passage, normalised) in expected {
+        let r = m.citations.iter().find(|c| c.id == id).expect(id);
+        let (s, e) = (r.statement.start as usize, r.statement.end as usize);
+        assert_eq!(&STATEMENT.as_bytes()[s..e], r.exact.as_bytes(), "{id}");
+        assert_eq!(r.statement.text, r.exact, "{id}");
+        assert_eq!(Some(s), STATEMENT.find(&r.exact), "{id}: statement start");
+        let (s, e) = (r.source_match.start as usize, r.source_match.end as usize);
+        assert_eq!(&source.as_bytes()[s..e], passage.as_bytes(), "{id}");
+        assert_eq!(r.source_match.text, passage, "{id}");
+        assert_eq!(Some(s), source.find(passage), "{id}: source start");
+        assert_eq!(r.normalised, normalised, "{id}");
+        assert_eq!(r.occurrences, 1, "{id}");
+        let path = if source == HAGUE { "hague" } else { "gc4" };
+        assert_eq!(r.source_path, format!("data/sources/{path}.txt"), "{id}");
+    }
+    let (code, errors, report) = verify_json(&f.path("b.zip"), &f.path("alice.pub"), &[]);
+    assert_eq!((code, errors.len()), (0, 0), "{report:#}");
+    let oks: Vec<bool> = report["citations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["ok"].as_bool().unwrap())
+        .collect();
+    assert_eq!(oks, [true; 4]);
+    // The one source nothing cites is noted, and only that one.
+    let uncited = findings(&report, "citation.uncited-source");
+    assert_eq!(uncited.len(), 1, "{report:#}");
+    assert_eq!(uncited[0]["severity"], "info");
+    assert_eq!(uncited[0]["path"], "data/sources/other.txt");
+    assert_eq!(
+        uncited[0]["message"],
+        "source \"other\" is not cited by any quotation"
+    );
+}
+
+#[test]
+fn a_quotation_missing_from_its_source_stops_pack_and_writes_no_bundle() {
+    let f = Fixture::new();
+    fs::write(
+        f.path("in/sources/gc4.txt"),
+        "Article 2\nThe Convention shall also apply to all cases of partial or whole\noccupation of the territory.\n",
+    )
+    .unwrap();
+    let before: Vec<_> = fs::read_dir(f.dir.path()).unwrap().collect();
+    let run = docseal(&[
+        "pack",
+        &f.p("in"),
+        "-q",
+        "-s",
+        &f.p("alice.key"),
+        "-o",
+        &f.p("b.zip"),
+    ])
+    .expect(4);
+    let line = run.stderr.lines().next().unwrap_or_default();
+    assert!(line.starts_with("docseal: error: "), "{}", run.stderr);
+    assert!(
+        line.contains("citation \"gc4-art2\": quotation not found in source \"gc4\""),
+        "{line}"
+    );
+    assert!(line.contains("nearest passage at line 2: \""), "{line}");
+    assert!(line.contains("partial or [-total-]{+whole+}"), "{line}");
+    assert!(run.stdout.is_empty());
+    assert!(!f.path("b.zip").exists(), "a bundle was written");
+    let after: Vec<_> = fs::read_dir(f.dir.path()).unwrap().collect();
+    assert_eq!(
+        before.len(),
+        after.len(),
+        "a temporary file was left behind"
+    );
+}
+
+/// Replaces payload files of a packed bundle and makes it whole again, as
+/// the holder of alice's key could: payload manifest, docseal.json's files,
+/// bag-info.txt, tag manifest and signature are all recomputed.
+fn rebuild(f: &Fixture, bundle: &[u8], edits: &[(&str, &[u8])]) -> Vec<u8> {
+    let sha = |b: &[u8]| -> [u8; 32] { Sha256::digest(b).into() };
+    let mut entries = zip_contents(bundle);
+    let root = String::from_utf8(entries[0].0.clone()).unwrap();
+    let root = root.split('/').next().unwrap().to_owned();
+    let set = |entries: &mut Vec<(Vec<u8>, Vec<u8>)>, rel: &str, data: Vec<u8>| {
+        let name = format!("{root}/{rel}").into_bytes();
+        let e = entries.iter_mut().find(|(n, _)| *n == name).expect(rel);
+        e.1 = data;
+    };
+    let mut payload =
+        docseal::bagit::Manifest::parse(&entry(bundle, "manifest-sha256.txt")).unwrap();
+    let mut m = manifest_of(bundle);
+    for (rel, data) in edits {
+        set(&mut entries, rel, data.to_vec());
+        for (p, d) in payload
+            .entries
+            .iter_mut()
+            .filter(|(p, _)| p.as_str() == *rel)
+        {
+            *d = sha(data);
+            let rec = m.files.iter_mut().find(|r| r.path == *p).expect(rel);
+            rec.sha256 = docseal::manifest::hex(d);
+            rec.size = data.len() as u64;
+        }
+    }
+    let tags = [
+        ("manifest-sha256.txt", payload.to_text().into_bytes()),
+        ("docseal.json", m.to_bytes()),
+        (
+            "bag-info.txt",
+            docseal::pack::bag_info(&m).unwrap().into_bytes(),
+        ),
+    ];
+    let mut tm = docseal::bagit::Manifest::parse(&entry(bundle, "tagmanifest-sha256.txt")).unwrap();
+    for (rel, data) in tags {
+        for (_, d) in tm.entries.iter_mut().filter(|(p, _)| p.as_str() == rel) {
+            *d = sha(&data);
+        }
+        set(&mut entries, rel, data);
+    }
+    let tm = tm.to_text().into_bytes();
+    set(&mut entries, "tagmanifest-sha256.txt", tm.clone());
+    let key = docseal::keys::read_secret_key(&f.path("alice.key"), &mut || {
+        Err(docseal::error::Error::Usage("no passphrase".into()))
+    })
+    .unwrap();
+    let id = key.key_id();
+    let sig = key
+        .sign(
+            &tm,
+            &m.trusted_comment(),
+            &docseal::bundle::signature_untrusted_comment(id),
+        )
+        .unwrap();
+    set(
+        &mut entries,
+        &docseal::bundle::signature_file(id),
+        sig.to_file_text().into_bytes(),
+    );
+    raw_zip(&entries)
+}
+
+/// Rebuilds the fixture's bundle with `rel` edited by `from` → `to`, and
+/// verifies it: it must fail on exactly `code`, with a validly re-signed
+/// tag manifest, naming the citation and showing the changed word.
+fn check_altered(rel: &str, from: &str, to: &str, code: &str) {
+    let f = Fixture::new();
+    let bundle = fs::read(f.pack("b.zip")).unwrap();
+    // Ed25519 signatures are deterministic: rebuilding without an edit gives the same bytes.
+    assert_eq!(rebuild(&f, &bundle, &[]), bundle, "the rebuild is faithful");
+    let text = String::from_utf8(entry(&bundle, rel)).unwrap();
+    assert!(text.contains(from), "{rel}: {text}");
+    let altered = text.replacen(from, to, 1);
+    let rebuilt = rebuild(&f, &bundle, &[(rel, altered.as_bytes())]);
+    fs::write(f.path("t.zip"), &rebuilt).unwrap();
+    let (exit, errors, report) = verify_json(&f.path("t.zip"), &f.path("alice.pub"), &[]);
+    assert_eq!(exit, 1, "{report:#}");
+    assert_eq!(errors, [code], "{report:#}");
+    assert_eq!(report["signatures"][0]["status"], "valid-trusted");
+    assert_eq!(report["citations"][0]["id"], "gc4-art2");
+    assert_eq!(report["citations"][0]["ok"], false);
+    let found = findings(&report, code);
+    assert_eq!(found[0]["path"], rel);
+    let msg = found[0]["message"].as_str().unwrap();
+    assert!(msg.starts_with("citation \"gc4-art2\": bytes "), "{msg}");
+    assert!(msg.contains("no longer hold the recorded text"), "{msg}");
+    assert!(msg.contains("[-total-]{+whole+}"), "{msg}");
+    let text = docseal(&["verify", &f.p("t.zip"), "-p", &f.p("alice.pub")])
+        .expect(1)
+        .stdout;
+    assert!(
+        text.contains(&format!(
+            "error: [{code}] {rel}: citation \"gc4-art2\": bytes "
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("  BAD citation gc4-art2 -> gc4 (Article 2)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_altered_source_fails_verify_even_when_validly_re_signed() {
+    check_altered(
+        "data/sources/gc4.txt",
+        "partial or total\n",
+        "partial or whole\n",
+        "citation.source-mismatch",
+    );
+}
+
+#[test]
+fn an_altered_quotation_in_the_statement_fails_verify_even_when_validly_re_signed() {
+    check_altered(
+        "data/statement.txt",
+        "partial or total occupation",
+        "partial or whole occupation",
+        "citation.statement-mismatch",
+    );
+}
+
+/// Packs the real archive of the repository.
+fn pack_archive(f: &Fixture) -> Vec<u8> {
+    let archive = concat!(env!("CARGO_MANIFEST_DIR"), "/archive");
+    docseal(&[
+        "pack",
+        archive,
+        "-q",
+        "-s",
+        &f.p("alice.key"),
+        "-o",
+        &f.p("archive.zip"),
+    ])
+    .expect(0);
+    fs::read(f.path("archive.zip")).unwrap()
+}
+
+#[test]
+fn the_real_archive_verifies_with_its_two_citations_and_one_confusable() {
+    let f = Fixture::new();
+    let bundle = pack_archive(&f);
+    let m = manifest_of(&bundle);
+    let (code, errors, report) = verify_json(&f.path("archive.zip"), &f.path("alice.pub"), &[]);
+    assert_eq!((code, errors.len()), (0, 0), "{report:#}");
+    let confusables = findings(&report, "text.confusable");
+    assert_eq!(confusables.len(), 1, "{report:#}");
+    assert_eq!(confusables[0]["severity"], "warning");
+    assert_eq!(confusables[0]["path"], "data/statement/statement-en.txt");
+    let msg = confusables[0]["message"].as_str().unwrap();
+    assert!(msg.starts_with("line 10 column "), "{msg}");
+    assert!(msg.contains("U+0410"), "{msg}");
+    let cited: Vec<(&str, bool)> = report["citations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap(), c["ok"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        cited,
+        [
+            ("gc4-art2-occupation", true),
+            ("hague-regs-art43-authority", true)
+        ]
+    );
+    // Every source no citation cites is noted, by its path.
+    let uncited: Vec<&str> = m
+        .sources
+        .iter()
+        .filter(|s| !m.citations.iter().any(|c| c.source == s.id))
+        .map(|s| s.path.as_str())
+        .collect();
+    assert_eq!(uncited.len(), m.sources.len() - 2);
+    let notes: Vec<&str> = findings(&report, "citation.uncited-source")
+        .iter()
+        .map(|n| n["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(notes, uncited);
+}
+
+#[test]
+fn list_citations_json_round_trips_and_the_text_shows_the_passages() {
+    let f = Fixture::new();
+    let bundle = pack_archive(&f);
+    let m = manifest_of(&bundle);
+    let doc = docseal(&["list", &f.p("archive.zip"), "--citations", "--json"])
+        .expect(0)
+        .json();
+    let listed: Vec<CitationRecord> =
+        serde_json::from_value(doc["listing"]["manifest"]["citations"].clone())
+            .expect("citations deserialise as CitationRecord");
+    assert_eq!(listed, m.citations);
+    assert_eq!(listed.len(), 2);
+
+    let text = docseal(&["list", &f.p("archive.zip"), "--citations"])
+        .expect(0)
+        .stdout;
+    assert!(text.contains("citations (2):\n"), "{text}");
+    let gc4 = &m.citations[0];
+    let expected = [
+        "  gc4-art2-occupation -> gc4-1949-en-full, Article 2, second paragraph\n".to_owned(),
+        format!(
+            "    quoted   (statement bytes {}..{}): \"to all cases of partial or total occupation of the territory of a High Contracting Party, even if the said occupation meets with no armed resistance\"\n",
+            gc4.statement.start, gc4.statement.end
+        ),
+        format!(
+            "    in source (data/sources/gc4-1949-en-full.txt bytes {}..{}, exact): \"to all cases of",
+            gc4.source_match.start, gc4.source_match.end
+        ),
+        "  hague-regs-art43-authority -> hague-iv-1907-regs-art42-50-en-ukparl-excerpt, Regulations, Article 43\n".to_owned(),
+        "    quoted   (statement bytes ".to_owned(),
+        "\"the authority of the legitimate power having in fact passed into the hands of the occupant\"\n".to_owned(),
+        ", after normalisation): \"The authority of the legitimate\\u{a}power having in fact passed into the hands of the occupant\"\n".to_owned(),
+    ];
+    for line in expected {
+        assert!(text.contains(&line), "missing {line:?} in\n{text}");
+    }
+    // Without --citations, no citation is shown.
+    let plain = docseal(&["list", &f.p("archive.zip")]).expect(0).stdout;
+    assert!(!plain.contains("citations ("), "{plain}");
+}
