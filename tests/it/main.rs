@@ -8,4 +8,5 @@ mod citations;
 mod cli;
 mod cosign;
 mod peers;
+mod release;
 mod tamper;
