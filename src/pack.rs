@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufWriter, Seek, Write};
+use std::io::{BufWriter, Read, Seek, Write};
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -89,7 +89,7 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
     let mut captured: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut hasher = HashPipe::start();
     for p in &planned {
-        let (record, bytes) = write_payload(&mut zip, &mut hasher, &root, p, progress)?;
+        let (record, bytes) = write_payload(&mut zip, &mut hasher, &root, p, out, progress)?;
         if let Some(bytes) = bytes {
             captured.insert(p.input.rel.as_str().to_owned(), bytes);
         }
@@ -128,8 +128,31 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
     })
 }
 
+/// A container error as an I/O error, keeping the OS error (and so its
+/// kind, e.g. "no space left") when there is one.
 fn to_io(e: crate::container::Error) -> std::io::Error {
-    std::io::Error::other(e.to_string())
+    match e {
+        crate::container::Error::Io(e) => e,
+        e => std::io::Error::other(e.to_string()),
+    }
+}
+
+/// A reader that remembers whether it failed, so that an I/O error from
+/// the zip writer can be blamed on the right file: the input it read or
+/// the bundle it wrote.
+struct Tracked<R> {
+    inner: R,
+    failed: bool,
+}
+
+impl<R: Read> Read for Tracked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let r = self.inner.read(buf);
+        if matches!(&r, Err(e) if e.kind() != std::io::ErrorKind::Interrupted) {
+            self.failed = true;
+        }
+        r
+    }
 }
 
 /// Streams one payload file into the zip; the SHA-256 thread hashes copies
@@ -139,10 +162,21 @@ fn write_payload<W: Write + Seek>(
     hasher: &mut HashPipe,
     root: &str,
     p: &Planned,
+    out: &Path,
     progress: &dyn Progress,
 ) -> Result<(FileRecord, Option<Vec<u8>>)> {
     let path = &p.input.abs;
-    let mut file = File::open(path).map_err(|e| Error::io(path, "open", e))?;
+    let file = File::open(path).map_err(|e| Error::io(path, "open", e))?;
+    // The size from the scan chooses the header's form (zip64 from 4 GiB);
+    // a file that then gives more or fewer bytes is refused, not packed.
+    let expected = file
+        .metadata()
+        .map_err(|e| Error::io(path, "read", e))?
+        .len();
+    let mut file = Tracked {
+        inner: file,
+        failed: false,
+    };
     let mut kept = p.capture.then(Vec::new);
     let mut hash_error = None;
     let mut on_chunk = |chunk: &[u8]| {
@@ -156,8 +190,19 @@ fn write_payload<W: Write + Seek>(
     };
     let name = format!("{root}/data/{}", p.input.rel.as_str());
     let info = zip
-        .add_stream(&name, &mut file, &mut on_chunk)
-        .map_err(|e| Error::io(path, "read and pack", to_io(e)))?;
+        .add_stream_sized(&name, expected, &mut file, &mut on_chunk)
+        .map_err(|e| match e {
+            _ if file.failed => Error::io(path, "read", to_io(e)),
+            crate::container::Error::SizeChanged {
+                expected, actual, ..
+            } => Error::input(
+                path,
+                format!(
+                    "changed while being packed ({expected} bytes when scanned, {actual} read)"
+                ),
+            ),
+            e => Error::io(out, "write", to_io(e)),
+        })?;
     if let Some(e) = hash_error {
         return Err(Error::io(path, "hash", e));
     }

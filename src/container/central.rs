@@ -1,14 +1,16 @@
 //! Parsing and judging the central directory (APPNOTE §4.3.12, fields in
-//! §4.4): one record per entry, each checked on its own (name, encryption,
-//! zip64, file type, method, canonical fields) and together (duplicates,
-//! limits, no stray bytes).
+//! §4.4, zip64 extra field §4.5.3): one record per entry, each checked on
+//! its own (name, encryption, zip64, file type, method, canonical fields)
+//! and together (duplicates, limits, no stray bytes).
 //!
 //! Invariants: the claimed entry count is checked against
-//! [`Limits::max_entries`] and against the directory's size before any
-//! allocation proportional to it; records are streamed through a fixed
-//! buffer, so memory is bounded by the limits, never by claims; checks on
-//! meaning (encryption, symlink, method, ...) run before the canonical
-//! field comparison, so a hostile entry gets its specific code.
+//! [`Limits::max_entries`] and against the directory's size (itself
+//! checked against the file) before any allocation proportional to it;
+//! records are streamed through a fixed buffer, so memory is bounded by
+//! the limits and the file, never by claims; sizes and offsets are used
+//! only once their zip64 markers are resolved; checks on meaning
+//! (encryption, symlink, method, ...) run before the canonical field
+//! comparison, so a hostile entry gets its specific code.
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -19,7 +21,12 @@ use super::error::Error;
 use super::format::{self, CentralHeader, CENTRAL_LEN};
 use super::names::{check_name, NameKind};
 use super::stream::Span;
+use super::zip64::{self, Resolved};
 use super::{Limits, Mode, RATIO_FLOOR};
+
+/// Most records room is made for before any is read: beyond, memory grows
+/// with the records actually parsed.
+const PREALLOCATE: usize = 1 << 16;
 
 /// Unix file-type bits of a mode (`S_IFMT`) and the types docseal meets.
 const S_IFMT: u32 = 0o170_000;
@@ -42,6 +49,8 @@ pub(crate) struct Record {
     pub kind: NameKind,
     /// The fixed fields.
     pub h: CentralHeader,
+    /// Sizes and offset, zip64 markers resolved.
+    pub z: Resolved,
 }
 
 /// Reads and checks every central directory record.
@@ -51,32 +60,33 @@ pub(crate) fn read_central(
     mode: Mode,
     limits: &Limits,
 ) -> Result<Vec<Record>, Error> {
-    let count = u64::from(loc.eocd.entries);
+    let count = loc.count;
     if count > u64::from(limits.max_entries) {
         return Err(Error::TooManyEntries {
             count,
             max: limits.max_entries.into(),
         });
     }
-    let cd_size = u64::from(loc.eocd.cd_size);
-    if count * CENTRAL_LEN as u64 > cd_size {
+    let cd_size = loc.cd_size;
+    if count.saturating_mul(CENTRAL_LEN as u64) > cd_size {
         return Err(bad(
             None,
             format!("{count} records cannot fit in {cd_size} bytes"),
         ));
     }
+    // At most `max_entries` (a u32), so this fits a usize.
+    let count = usize::try_from(count).unwrap_or(usize::MAX);
     let mut r = BufReader::with_capacity(64 * 1024, Span::new(file, loc.cd_start, cd_size));
-    let mut records = Vec::with_capacity(count as usize);
+    let mut records = Vec::with_capacity(count.min(PREALLOCATE));
     let mut tally = Tally {
-        names: HashSet::with_capacity(count as usize),
+        names: HashSet::with_capacity(count.min(PREALLOCATE)),
         total: 0,
     };
     let mut consumed = 0u64;
-    for index in 0..count as usize {
-        let (h, raw) = read_record(&mut r, index)?;
-        consumed +=
-            (CENTRAL_LEN + raw.len()) as u64 + u64::from(h.extra_len) + u64::from(h.comment_len);
-        let rec = check_record(index, h, &raw, mode, limits)?;
+    for index in 0..count {
+        let (h, raw, extra) = read_record(&mut r, index)?;
+        consumed += (CENTRAL_LEN + raw.len() + extra.len()) as u64 + u64::from(h.comment_len);
+        let rec = check_record(index, h, &raw, &extra, mode, limits)?;
         tally.add(&rec, limits)?;
         records.push(rec);
     }
@@ -103,7 +113,7 @@ impl Tally {
                 entry: rec.name.clone(),
             });
         }
-        self.total = self.total.saturating_add(rec.h.uncompressed.into());
+        self.total = self.total.saturating_add(rec.z.size);
         if self.total > limits.max_total_size {
             let (entry, total, max) = (Some(rec.name.clone()), self.total, limits.max_total_size);
             return Err(Error::TooLarge { entry, total, max });
@@ -119,9 +129,12 @@ fn bad(entry: Option<&str>, what: String) -> Error {
     }
 }
 
-/// Reads one record's fixed part and name, and skips its extra field and
+/// Reads one record's fixed part, name and extra field, and skips its
 /// comment.
-fn read_record(r: &mut impl Read, index: usize) -> Result<(CentralHeader, Vec<u8>), Error> {
+fn read_record(
+    r: &mut impl Read,
+    index: usize,
+) -> Result<(CentralHeader, Vec<u8>, Vec<u8>), Error> {
     let short = |e: io::Error| match e.kind() {
         io::ErrorKind::UnexpectedEof => bad(None, format!("record {index} runs past its end")),
         _ => Error::Io(e),
@@ -132,11 +145,13 @@ fn read_record(r: &mut impl Read, index: usize) -> Result<(CentralHeader, Vec<u8
         .ok_or_else(|| bad(None, format!("record {index} has no signature")))?;
     let mut raw = vec![0u8; h.name_len.into()];
     r.read_exact(&mut raw).map_err(short)?;
-    let skip = u64::from(h.extra_len) + u64::from(h.comment_len);
+    let mut extra = vec![0u8; h.extra_len.into()];
+    r.read_exact(&mut extra).map_err(short)?;
+    let skip = u64::from(h.comment_len);
     if io::copy(&mut r.take(skip), &mut io::sink()).map_err(short)? != skip {
         return Err(bad(None, format!("record {index} runs past its end")));
     }
-    Ok((h, raw))
+    Ok((h, raw, extra))
 }
 
 /// Judges one record on its own.
@@ -144,6 +159,7 @@ fn check_record(
     index: usize,
     h: CentralHeader,
     raw: &[u8],
+    extra: &[u8],
     mode: Mode,
     limits: &Limits,
 ) -> Result<Record, Error> {
@@ -152,52 +168,52 @@ fn check_record(
     if h.flags & encrypted != 0 || h.method == format::METHOD_AES {
         return Err(Error::EncryptedEntry { entry: name });
     }
-    if h.compressed == u32::MAX
-        || h.uncompressed == u32::MAX
-        || h.offset == u32::MAX
-        || h.disk == u16::MAX
-    {
-        return Err(Error::Zip64Unsupported {
-            entry: Some(name),
-            what: "sizes or offset in a zip64 field",
-        });
-    }
+    let z = match zip64::resolve_central(&h, extra) {
+        Ok(z) => z,
+        Err(what) => {
+            let entry = Some(name);
+            return Err(Error::Zip64Unsupported { entry, what });
+        }
+    };
     if mode == Mode::Canonical && h.flags & format::FLAG_DESCRIPTOR != 0 {
         return Err(Error::DataDescriptor { entry: name });
     }
-    let kind = file_type(&h, kind, &name, mode)?;
-    check_method(&h, &name, kind, mode, limits)?;
-    if mode == Mode::Canonical {
-        check_canonical_central(&h, &name)?;
-    }
-    Ok(Record {
+    let rec = Record {
         index,
-        name,
         kind,
         h,
-    })
+        z,
+        name,
+    };
+    let kind = file_type(&rec, mode)?;
+    check_method(&rec, kind, mode, limits)?;
+    if mode == Mode::Canonical {
+        check_canonical_central(&rec, extra)?;
+    }
+    Ok(Record { kind, ..rec })
 }
 
-/// Compares the fields the canonical form fixes.
-fn check_canonical_central(h: &CentralHeader, name: &str) -> Result<(), Error> {
-    let canonical = CentralHeader::canonical(h.crc32, h.uncompressed, h.name_len, h.offset);
-    match format::first_difference(&h.fixed_fields(), &canonical.fixed_fields()) {
-        Some((field, found, expected)) => {
-            let entry = Some(name.to_owned());
-            Err(Error::NonCanonicalHeader {
-                entry,
-                record: "central header",
-                field,
-                found,
-                expected,
-            })
-        }
+/// Compares every field the canonical form fixes, the extra field too.
+fn check_canonical_central(rec: &Record, extra: &[u8]) -> Result<(), Error> {
+    let h = &rec.h;
+    let (canonical, want_extra) =
+        CentralHeader::canonical_for(h.crc32, rec.z.size, h.name_len, rec.z.offset);
+    let found = (&h.fixed_fields()[..], extra);
+    match zip64::first_difference(found, (&canonical.fixed_fields(), &want_extra)) {
+        Some((field, found, expected)) => Err(Error::NonCanonicalHeader {
+            entry: Some(rec.name.clone()),
+            record: "central header",
+            field,
+            found,
+            expected,
+        }),
         None => Ok(()),
     }
 }
 
 /// Refuses links and special files; tells directories from files.
-fn file_type(h: &CentralHeader, kind: NameKind, name: &str, mode: Mode) -> Result<NameKind, Error> {
+fn file_type(rec: &Record, mode: Mode) -> Result<NameKind, Error> {
+    let (h, kind, name) = (&rec.h, rec.kind, rec.name.as_str());
     let not_regular = |what| Error::NotARegularFile {
         entry: name.to_owned(),
         what,
@@ -226,27 +242,22 @@ fn file_type(h: &CentralHeader, kind: NameKind, name: &str, mode: Mode) -> Resul
     if kind != NameKind::Directory {
         return Err(not_regular("a directory whose name does not end with '/'"));
     }
-    if h.uncompressed != 0 {
+    if rec.z.size != 0 {
         return Err(not_regular("a directory with data"));
     }
     Ok(NameKind::Directory)
 }
 
 /// Accepts the methods `mode` allows, with consistent sizes.
-fn check_method(
-    h: &CentralHeader,
-    name: &str,
-    kind: NameKind,
-    mode: Mode,
-    limits: &Limits,
-) -> Result<(), Error> {
+fn check_method(rec: &Record, kind: NameKind, mode: Mode, limits: &Limits) -> Result<(), Error> {
+    let (name, z) = (rec.name.as_str(), &rec.z);
     let entry = || name.to_owned();
-    match (mode, h.method) {
-        (_, format::METHOD_STORED) if h.compressed != h.uncompressed => Err(bad(
+    match (mode, rec.h.method) {
+        (_, format::METHOD_STORED) if z.compressed != z.size => Err(bad(
             Some(name),
             format!(
                 "stored entry with {} bytes that are {} bytes uncompressed",
-                h.compressed, h.uncompressed
+                z.compressed, z.size
             ),
         )),
         (_, format::METHOD_STORED) => Ok(()),
@@ -255,7 +266,7 @@ fn check_method(
             method,
         }),
         (Mode::Lenient, format::METHOD_DEFLATED) => {
-            let (size, packed) = (u64::from(h.uncompressed), u64::from(h.compressed));
+            let (size, packed) = (z.size, z.compressed);
             if kind == NameKind::File
                 && size > RATIO_FLOOR
                 && size > packed.saturating_mul(limits.max_ratio)

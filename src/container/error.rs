@@ -61,12 +61,17 @@ pub enum Error {
         /// How many were found.
         count: usize,
     },
-    /// A zip64 record or marker, or a size that would need one.
-    #[error("{}zip64 is not supported: {what}", at(.entry))]
+    /// A zip64 structure that cannot be used: malformed (a marker without
+    /// its zip64 value, a zip64 extra field too short or repeated, end
+    /// records that disagree or a locator pointing where there is no zip64
+    /// end record) or describing a split archive. When writing: a stream
+    /// that grew past 4 GiB − 2 bytes after its local header was written
+    /// without room for zip64 sizes (see [`super::ZipWriter::add_stream_sized`]).
+    #[error("{}unusable zip64 structure: {what}", at(.entry))]
     Zip64Unsupported {
         /// The entry concerned, if any.
         entry: Option<String>,
-        /// What needs zip64.
+        /// What is wrong.
         what: &'static str,
     },
     /// A split (multi-disk) archive.
@@ -230,6 +235,19 @@ pub enum Error {
         /// The CRC-32 of the bytes read.
         actual: u32,
     },
+    /// A streamed source gave another number of bytes than the size the
+    /// caller announced ([`super::ZipWriter::add_stream_sized`]): the file
+    /// changed while it was being packed.
+    #[error("entry {entry:?} changed size while being written: {expected} bytes expected, {actual} read")]
+    SizeChanged {
+        /// The entry concerned.
+        entry: String,
+        /// The announced size.
+        expected: u64,
+        /// The bytes read: all of them if fewer, else as many as were read
+        /// when the excess was noticed.
+        actual: u64,
+    },
     /// [`super::ZipReader::entry_reader`] was given an index out of range.
     #[error("no entry number {index}")]
     NoSuchEntry {
@@ -284,6 +302,7 @@ impl Error {
             SizeMismatch { .. } => "zip.size-mismatch",
             CorruptData { .. } => "zip.corrupt-data",
             CrcMismatch { .. } => "zip.crc-mismatch",
+            SizeChanged { .. } => "zip.size-changed",
             NoSuchEntry { .. } => "zip.no-such-entry",
             Poisoned => "zip.writer-poisoned",
             Io(_) => "zip.io",
@@ -314,7 +333,8 @@ impl Error {
             | RatioTooHigh { entry, .. }
             | SizeMismatch { entry, .. }
             | CorruptData { entry, .. }
-            | CrcMismatch { entry, .. } => Some(entry),
+            | CrcMismatch { entry, .. }
+            | SizeChanged { entry, .. } => Some(entry),
             _ => None,
         }
     }
@@ -367,6 +387,21 @@ mod tests {
                     expected: 0x800,
                 },
                 "entry \"x\": local header field flags is 0x0, not the canonical 0x800",
+            ),
+            (
+                Error::SizeChanged {
+                    entry: "big".into(),
+                    expected: 10,
+                    actual: 7,
+                },
+                "entry \"big\" changed size while being written: 10 bytes expected, 7 read",
+            ),
+            (
+                Error::Zip64Unsupported {
+                    entry: None,
+                    what: "two zip64 extra fields",
+                },
+                "unusable zip64 structure: two zip64 extra fields",
             ),
         ];
         for (e, want) in cases {

@@ -1,11 +1,15 @@
-//! Byte layout of the three zip records docseal uses, and their canonical
-//! values: local file header (APPNOTE §4.3.7), central directory header
-//! (§4.3.12) and end of central directory record (§4.3.16); field meanings
-//! in §4.4. All integers are little-endian.
+//! Byte layout of the three classic zip records docseal uses, and their
+//! canonical values: local file header (APPNOTE §4.3.7), central directory
+//! header (§4.3.12) and end of central directory record (§4.3.16); field
+//! meanings in §4.4. All integers are little-endian. The zip64 records are
+//! in `zip64`; the `canonical_for` constructors put 64-bit values in these
+//! records the canonical way (the value, or the marker and a zip64 field).
 //!
 //! Invariants: `parse` never panics (it reads fixed-size arrays) and
 //! `encode(parse(x)) == x` for the fixed part; each header can list its
 //! fields by name so that comparisons report the first differing field.
+
+use super::zip64::{self, slot16, slot32, VERSION_NEEDED_ZIP64};
 
 /// Local file header signature `PK\3\4`.
 pub(crate) const LOCAL_SIG: u32 = 0x0403_4b50;
@@ -52,14 +56,18 @@ pub(crate) const METHOD_DEFLATED: u16 = 8;
 /// Method 99: WinZip AES encryption.
 pub(crate) const METHOD_AES: u16 = 99;
 
-/// Reads little-endian integers from a fixed-size record.
-struct Fields<'a> {
+/// Reads little-endian integers from a record; past its end, reads 0.
+pub(crate) struct Fields<'a> {
     bytes: &'a [u8],
     at: usize,
 }
 
-impl Fields<'_> {
-    fn u16(&mut self) -> u16 {
+impl<'a> Fields<'a> {
+    /// A reader at the start of `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Fields<'a> {
+        Fields { bytes, at: 0 }
+    }
+    pub fn u16(&mut self) -> u16 {
         let v = self
             .bytes
             .get(self.at..self.at + 2)
@@ -67,7 +75,7 @@ impl Fields<'_> {
         self.at += 2;
         v.map_or(0, u16::from_le_bytes)
     }
-    fn u32(&mut self) -> u32 {
+    pub fn u32(&mut self) -> u32 {
         let v = self
             .bytes
             .get(self.at..self.at + 4)
@@ -75,11 +83,19 @@ impl Fields<'_> {
         self.at += 4;
         v.map_or(0, u32::from_le_bytes)
     }
+    pub fn u64(&mut self) -> u64 {
+        let v = self
+            .bytes
+            .get(self.at..self.at + 8)
+            .and_then(|s| <[u8; 8]>::try_from(s).ok());
+        self.at += 8;
+        v.map_or(0, u64::from_le_bytes)
+    }
 }
 
 /// The little-endian u32 at the start of `b` (0 if shorter).
 pub(crate) fn sig_at(b: &[u8]) -> u32 {
-    Fields { bytes: b, at: 0 }.u32()
+    Fields::new(b).u32()
 }
 
 /// Fixed part of a local file header (§4.3.7).
@@ -114,9 +130,22 @@ impl LocalHeader {
         }
     }
 
+    /// The header and extra field the writer produces for a stored entry
+    /// of `size` bytes: with a zip64 field holding both sizes, and version
+    /// needed 4.5, when the size overflows.
+    pub fn canonical_for(crc32: u32, size: u64, name_len: u16) -> (LocalHeader, Vec<u8>) {
+        let extra = zip64::local_extra(size);
+        let mut h = LocalHeader::canonical(crc32, slot32(size), name_len);
+        if !extra.is_empty() {
+            h.version_needed = VERSION_NEEDED_ZIP64;
+            h.extra_len = extra.len() as u16;
+        }
+        (h, extra)
+    }
+
     /// Parses the fixed part; `None` without the signature.
     pub fn parse(b: &[u8; LOCAL_LEN]) -> Option<LocalHeader> {
-        let mut f = Fields { bytes: b, at: 0 };
+        let mut f = Fields::new(b);
         if f.u32() != LOCAL_SIG {
             return None;
         }
@@ -157,11 +186,13 @@ impl LocalHeader {
     }
 
     /// The fields the canonical form fixes, by name, in header order.
-    pub fn fixed_fields(&self) -> [(&'static str, u64); 5] {
+    pub fn fixed_fields(&self) -> [(&'static str, u64); 7] {
         [
             ("version needed", self.version_needed.into()),
             ("modification time", self.time.into()),
             ("modification date", self.date.into()),
+            ("compressed size", self.compressed.into()),
+            ("uncompressed size", self.uncompressed.into()),
             ("extra field length", self.extra_len.into()),
             ("flags", self.flags.into()),
         ]
@@ -212,9 +243,27 @@ impl CentralHeader {
         }
     }
 
+    /// The record and extra field the writer produces for a stored entry
+    /// of `size` bytes at `offset`: the overflowing values in a zip64
+    /// field, and version needed 4.5, when there are any.
+    pub fn canonical_for(
+        crc32: u32,
+        size: u64,
+        name_len: u16,
+        offset: u64,
+    ) -> (CentralHeader, Vec<u8>) {
+        let extra = zip64::central_extra(size, offset);
+        let mut h = CentralHeader::canonical(crc32, slot32(size), name_len, slot32(offset));
+        if !extra.is_empty() {
+            h.version_needed = VERSION_NEEDED_ZIP64;
+            h.extra_len = extra.len() as u16;
+        }
+        (h, extra)
+    }
+
     /// Parses the fixed part; `None` without the signature.
     pub fn parse(b: &[u8; CENTRAL_LEN]) -> Option<CentralHeader> {
-        let mut f = Fields { bytes: b, at: 0 };
+        let mut f = Fields::new(b);
         if f.u32() != CENTRAL_SIG {
             return None;
         }
@@ -271,7 +320,7 @@ impl CentralHeader {
     }
 
     /// The fields the canonical form fixes, by name, in header order.
-    pub fn fixed_fields(&self) -> [(&'static str, u64); 12] {
+    pub fn fixed_fields(&self) -> [(&'static str, u64); 14] {
         [
             ("version made by", self.made_by.into()),
             ("version needed", self.version_needed.into()),
@@ -280,11 +329,13 @@ impl CentralHeader {
             ("modification time", self.time.into()),
             ("modification date", self.date.into()),
             ("compressed size", self.compressed.into()),
+            ("uncompressed size", self.uncompressed.into()),
             ("extra field length", self.extra_len.into()),
             ("comment length", self.comment_len.into()),
             ("disk number", self.disk.into()),
             ("internal attributes", self.internal.into()),
             ("external attributes", self.external.into()),
+            ("local header offset", self.offset.into()),
         ]
     }
 }
@@ -315,9 +366,16 @@ impl Eocd {
         }
     }
 
+    /// The record the writer produces for `count` entries and a central
+    /// directory of `cd_size` bytes at `cd_offset`: the overflowing fields
+    /// hold the markers (their values are in the zip64 end record).
+    pub fn canonical_for(count: u64, cd_size: u64, cd_offset: u64) -> Eocd {
+        Eocd::canonical(slot16(count), slot32(cd_size), slot32(cd_offset))
+    }
+
     /// Parses a record; `None` without the signature.
     pub fn parse(b: &[u8; EOCD_LEN]) -> Option<Eocd> {
-        let mut f = Fields { bytes: b, at: 0 };
+        let mut f = Fields::new(b);
         if f.u32() != EOCD_SIG {
             return None;
         }
@@ -345,18 +403,25 @@ impl Eocd {
         out
     }
 
-    /// True when a field holds the "see the zip64 record" marker (§4.4.1.4).
-    pub fn has_zip64_marker(&self) -> bool {
-        [self.disk, self.cd_disk, self.entries_on_disk, self.entries].contains(&u16::MAX)
-            || self.cd_size == u32::MAX
-            || self.cd_offset == u32::MAX
+    /// Every field, by name, in record order.
+    pub fn fields(&self) -> [(&'static str, u64); 7] {
+        [
+            ("disk number", self.disk.into()),
+            ("central directory disk", self.cd_disk.into()),
+            ("entries on this disk", self.entries_on_disk.into()),
+            ("total entries", self.entries.into()),
+            ("central directory size", self.cd_size.into()),
+            ("central directory offset", self.cd_offset.into()),
+            ("comment length", self.comment_len.into()),
+        ]
     }
 }
 
-/// The first field, by name, whose value differs between two field lists.
-pub(crate) fn first_difference<const N: usize>(
-    found: &[(&'static str, u64); N],
-    expected: &[(&'static str, u64); N],
+/// The first field, by name, whose value differs between two field lists
+/// (compared position by position).
+pub(crate) fn first_difference(
+    found: &[(&'static str, u64)],
+    expected: &[(&'static str, u64)],
 ) -> Option<(&'static str, u64, u64)> {
     found
         .iter()

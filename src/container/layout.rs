@@ -1,22 +1,25 @@
-//! Local headers (APPNOTE §4.3.7), data descriptors (§4.3.9) and where
-//! everything lies in the file (§4.3.6).
+//! Local headers (APPNOTE §4.3.7, zip64 extra field §4.5.3), data
+//! descriptors (§4.3.9) and where everything lies in the file (§4.3.6).
 //!
 //! Invariants checked here: each central record points at a local header
-//! that agrees with it (name, flags, method, CRC-32, sizes; a data
-//! descriptor, when allowed, must hold the central values); the entries'
-//! ranges `[local header, end of data or descriptor)` start at offset 0,
-//! never overlap and end before the central directory; any other plausible
-//! end record lies inside some entry's data. Canonical mode also demands
-//! no gap anywhere, the central directory in file order, and the exact
-//! canonical local header fields.
+//! that agrees with it (name, flags, method, CRC-32, sizes with zip64
+//! markers resolved; a data descriptor, when allowed, must hold the
+//! central values, with 8-byte sizes when the local header has a zip64
+//! field); the entries' ranges `[local header, end of data or descriptor)`
+//! start at offset 0, never overlap and end before the central directory;
+//! any other plausible end record lies inside some entry's data. Canonical
+//! mode also demands no gap anywhere, the central directory in file order,
+//! and the exact canonical local header and extra field. Offset arithmetic
+//! on declared (up to 64-bit) values is checked, never wrapping.
 
 use std::fs::File;
 
 use super::central::Record;
 use super::eocd::Located;
 use super::error::Error;
-use super::format::{self, LocalHeader, DESCRIPTOR_SIG, EOCD_LEN, LOCAL_LEN};
+use super::format::{self, Fields, LocalHeader, DESCRIPTOR_SIG, EOCD_LEN, LOCAL_LEN};
 use super::stream::read_exact_at;
+use super::zip64::{self, Resolved};
 use super::Mode;
 
 /// Flag bits that must agree between local and central headers in
@@ -29,6 +32,10 @@ const MEANINGFUL_FLAGS: u16 = 0x0001 | 0x0008 | 0x0040 | 0x0800 | 0x2000;
 pub(crate) struct Local {
     pub header: LocalHeader,
     pub name: Vec<u8>,
+    /// The extra field.
+    pub extra: Vec<u8>,
+    /// Sizes, zip64 markers resolved.
+    pub z: Resolved,
     /// Offset of the local header.
     pub start: u64,
     /// Offset of the data.
@@ -49,11 +56,12 @@ pub(crate) fn read_locals(
 }
 
 fn read_local(file: &File, rec: &Record, mode: Mode) -> Result<Local, Error> {
-    let start = u64::from(rec.h.offset);
+    let start = rec.z.offset;
     let truncated = |what: String| Error::Truncated {
         entry: Some(rec.name.clone()),
         what,
     };
+    let past_end = || truncated("its data runs past the end of the file".into());
     let mut fixed = [0u8; LOCAL_LEN];
     if !read_exact_at(file, &mut fixed, start)? {
         return Err(truncated(format!(
@@ -64,19 +72,32 @@ fn read_local(file: &File, rec: &Record, mode: Mode) -> Result<Local, Error> {
         entry: rec.name.clone(),
         what: format!("no local header signature at offset {start}"),
     })?;
-    let mut name = vec![0u8; header.name_len.into()];
-    if !read_exact_at(file, &mut name, start + LOCAL_LEN as u64)? {
+    let name_len = usize::from(header.name_len);
+    let mut name_extra = vec![0u8; name_len + usize::from(header.extra_len)];
+    if !read_exact_at(
+        file,
+        &mut name_extra,
+        start.saturating_add(LOCAL_LEN as u64),
+    )? {
         return Err(truncated("its local header is cut short".into()));
     }
-    let data = start + (LOCAL_LEN + name.len()) as u64 + u64::from(header.extra_len);
-    let data_end = data + u64::from(rec.h.compressed);
+    let extra = name_extra.split_off(name_len);
+    let z = zip64::resolve_local(&header, &extra).map_err(|what| Error::Zip64Unsupported {
+        entry: Some(rec.name.clone()),
+        what,
+    })?;
+    // The header was read, so `data` is within the file.
+    let data = start + (LOCAL_LEN + name_extra.len() + extra.len()) as u64;
+    let data_end = data.checked_add(rec.z.compressed).ok_or_else(past_end)?;
     let mut end = data_end;
     if mode == Mode::Lenient && rec.h.flags & format::FLAG_DESCRIPTOR != 0 {
-        end += descriptor_len(file, rec, data_end)?;
+        end += descriptor_len(file, rec, z.zip64, data_end)?;
     }
     Ok(Local {
         header,
-        name,
+        name: name_extra,
+        extra,
+        z,
         start,
         data,
         data_end,
@@ -85,22 +106,34 @@ fn read_local(file: &File, rec: &Record, mode: Mode) -> Result<Local, Error> {
 }
 
 /// Length of the data descriptor at `at`, which must hold the central
-/// CRC-32 and sizes, with or without its optional signature.
-fn descriptor_len(file: &File, rec: &Record, at: u64) -> Result<u64, Error> {
-    let mut b = [0u8; 16];
-    if !read_exact_at(file, &mut b, at)? {
+/// CRC-32 and sizes, with or without its optional signature; the sizes
+/// take 8 bytes each when the local header has a zip64 field (§4.3.9.2).
+fn descriptor_len(file: &File, rec: &Record, wide: bool, at: u64) -> Result<u64, Error> {
+    let mut b = [0u8; 24];
+    let len = if wide { 24 } else { 16 };
+    if !read_exact_at(file, b.get_mut(..len).unwrap_or_default(), at)? {
         return Err(Error::Truncated {
             entry: Some(rec.name.clone()),
             what: "its data descriptor is cut short".into(),
         });
     }
-    let word = |i: usize| b.get(i * 4..).map_or(0, format::sig_at);
-    let want = [rec.h.crc32, rec.h.compressed, rec.h.uncompressed];
-    if word(0) == DESCRIPTOR_SIG && [word(1), word(2), word(3)] == want {
-        return Ok(16);
+    let read = |skip: usize| {
+        let mut f = Fields::new(b.get(skip..).unwrap_or_default());
+        let crc = f.u32();
+        let sizes = if wide {
+            (f.u64(), f.u64())
+        } else {
+            (f.u32().into(), f.u32().into())
+        };
+        (crc, sizes.0, sizes.1)
+    };
+    let want = (rec.h.crc32, rec.z.compressed, rec.z.size);
+    let body = if wide { 20 } else { 12 };
+    if format::sig_at(&b) == DESCRIPTOR_SIG && read(4) == want {
+        return Ok(body + 4);
     }
-    if [word(0), word(1), word(2)] == want {
-        return Ok(12);
+    if read(0) == want {
+        return Ok(body);
     }
     Err(Error::LocalCentralMismatch {
         entry: rec.name.clone(),
@@ -221,9 +254,9 @@ pub(crate) fn compare(rec: &Record, local: &Local, mode: Mode) -> Result<(), Err
     // With a descriptor the local values may be left as zero (§4.4.4).
     let deferred = mode == Mode::Lenient && c.flags & format::FLAG_DESCRIPTOR != 0;
     let pairs = [
-        ("crc-32", l.crc32, c.crc32),
-        ("compressed size", l.compressed, c.compressed),
-        ("uncompressed size", l.uncompressed, c.uncompressed),
+        ("crc-32", l.crc32.into(), c.crc32.into()),
+        ("compressed size", local.z.compressed, rec.z.compressed),
+        ("uncompressed size", local.z.size, rec.z.size),
     ];
     if let Some((field, ..)) = pairs
         .iter()
@@ -232,25 +265,24 @@ pub(crate) fn compare(rec: &Record, local: &Local, mode: Mode) -> Result<(), Err
         return Err(mismatch(field));
     }
     if mode == Mode::Canonical {
-        check_canonical_local(rec, l)?;
+        check_canonical_local(rec, local)?;
     }
     Ok(())
 }
 
-/// Compares the fields the canonical form fixes.
-fn check_canonical_local(rec: &Record, l: &LocalHeader) -> Result<(), Error> {
-    let canonical = LocalHeader::canonical(rec.h.crc32, rec.h.uncompressed, rec.h.name_len);
-    match format::first_difference(&l.fixed_fields(), &canonical.fixed_fields()) {
-        Some((field, found, expected)) => {
-            let entry = Some(rec.name.clone());
-            Err(Error::NonCanonicalHeader {
-                entry,
-                record: "local header",
-                field,
-                found,
-                expected,
-            })
-        }
+/// Compares every field the canonical form fixes, the extra field too.
+fn check_canonical_local(rec: &Record, local: &Local) -> Result<(), Error> {
+    let (canonical, want_extra) =
+        LocalHeader::canonical_for(rec.h.crc32, rec.z.size, rec.h.name_len);
+    let found = (&local.header.fixed_fields()[..], &local.extra[..]);
+    match zip64::first_difference(found, (&canonical.fixed_fields(), &want_extra)) {
+        Some((field, found, expected)) => Err(Error::NonCanonicalHeader {
+            entry: Some(rec.name.clone()),
+            record: "local header",
+            field,
+            found,
+            expected,
+        }),
         None => Ok(()),
     }
 }

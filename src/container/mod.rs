@@ -2,38 +2,56 @@
 //!
 //! This is the only module that knows the zip format (PKWARE APPNOTE 6.3.x:
 //! §4.3.7 local file header, §4.3.9 data descriptor, §4.3.12 central
-//! directory header, §4.3.16 end of central directory record, §4.4 field
-//! meanings). The reader parses every record itself, because the `zip`
-//! crate's lenient defaults (prepended bytes, duplicate names, ...) must not
-//! become docseal's policy; deflate (lenient mode only) is decoded by
-//! `flate2`, the decoder the `zip` crate itself uses. The `zip` crate serves
-//! the tests, as an independent parser and producer.
+//! directory header, §4.3.14 zip64 end of central directory record,
+//! §4.3.15 its locator, §4.3.16 end of central directory record, §4.4 field
+//! meanings, §4.5.3 zip64 extended information extra field). The reader
+//! parses every record itself, because the `zip` crate's lenient defaults
+//! (prepended bytes, duplicate names, ...) must not become docseal's
+//! policy; deflate (lenient mode only) is decoded by `flate2`, the decoder
+//! the `zip` crate itself uses. The `zip` crate serves the tests, as an
+//! independent parser and producer.
 //!
 //! # The canonical form
 //! [`ZipWriter`] produces exactly one byte layout for a given sequence of
 //! entries, and [`Mode::Canonical`] reading demands it byte for byte:
-//! entries stored (method 0) with no encryption, data descriptors, extra
-//! fields, comments, directory entries or zip64; entry *i*'s local header
-//! starts where entry *i−1*'s data ends, the first at offset 0; the central
-//! directory follows the last entry in the same order, then the end record
-//! with an empty comment, then the end of the file. Fixed fields: version
-//! needed 20, flags 0x0800 (UTF-8 names), time 0x0000, date 0x0021
+//! entries stored (method 0) with no encryption, data descriptors,
+//! comments or directory entries, and no extra field but the zip64 one
+//! where needed; entry *i*'s local header starts where entry *i−1*'s data
+//! ends, the first at offset 0; the central directory follows the last
+//! entry in the same order, then (only when needed) the zip64 end record
+//! and its locator, then the end record with an empty comment, then the end
+//! of the file. Fixed fields: version needed 20 (45 in a record with a
+//! zip64 field), flags 0x0800 (UTF-8 names), time 0x0000, date 0x0021
 //! (1980-01-01), version made by 0x031E (Unix, 3.0), external attributes
 //! `0o100644 << 16`, every other field 0.
 //!
+//! Zip64 (docs/FORMAT.md §3), decided by the final values only: an entry
+//! whose size is ≥ 0xFFFF_FFFF has 0xFFFF_FFFF in both size fields of its
+//! local header and central record, and a zip64 extra field holding both
+//! sizes; a local header offset ≥ 0xFFFF_FFFF is likewise moved to the
+//! central record's zip64 field (after the sizes, if they are there too).
+//! More than 65,534 entries, or a central directory whose size or offset is
+//! ≥ 0xFFFF_FFFF, add the zip64 end record (version made by 0x031E, needed
+//! 45, no extensible data) and locator (total disks 1), and put 0xFFFF /
+//! 0xFFFF_FFFF in exactly the overflowing fields of the end record.
+//!
 //! # Invariants of a [`ZipReader`]
-//! In both modes: exactly one end record; the central directory is parsed by
-//! this module with [`Limits`] enforced before anything proportional to a
-//! claimed count is allocated; every name is a relative UTF-8 path without
-//! `.`/`..`/empty segments, control characters, backslashes or drive
-//! prefixes, and no two names are equal byte for byte; no entry is
-//! encrypted, a symlink or another non-regular file; every local header
-//! agrees with its central record; the entries' byte ranges do not overlap,
-//! start at offset 0 and end before the central directory. [`Mode::Lenient`]
-//! (for `--allow-repacked`) additionally tolerates deflate, extra fields,
-//! comments, data descriptors, any times and attributes, gaps and directory
-//! entries (which it skips). Entry data is only ever streamed, never loaded
-//! whole, and every stream checks the CRC-32 at its end.
+//! In both modes: exactly one end record; zip64 records are read only when
+//! a locator sits just before it, and must be consistent with it; the
+//! central directory is parsed by this module with [`Limits`] enforced
+//! before anything proportional to a claimed count is allocated; every
+//! name is a relative UTF-8 path without `.`/`..`/empty segments, control
+//! characters, backslashes or drive prefixes, and no two names are equal
+//! byte for byte; no entry is encrypted, a symlink or another non-regular
+//! file; every local header agrees with its central record (zip64 markers
+//! resolved); the entries' byte ranges do not overlap, start at offset 0
+//! and end before the central directory. [`Mode::Lenient`] (for
+//! `--allow-repacked`) additionally tolerates deflate, extra fields,
+//! comments, data descriptors, any times and attributes, gaps, directory
+//! entries (which it skips) and zip64 used where it is not needed (as
+//! Info-ZIP and Python's zipfile write it). Entry data is only ever
+//! streamed, never loaded whole, and every stream checks the CRC-32 at its
+//! end.
 
 mod central;
 mod eocd;
@@ -44,6 +62,7 @@ mod names;
 mod reader;
 mod stream;
 mod writer;
+mod zip64;
 
 #[cfg(test)]
 mod testkit;
@@ -55,6 +74,10 @@ mod tests_interop;
 mod tests_lenient;
 #[cfg(test)]
 mod tests_robust;
+#[cfg(test)]
+mod tests_zip64;
+#[cfg(test)]
+mod tests_zip64_hostile;
 
 pub use error::Error;
 pub use reader::ZipReader;
@@ -63,7 +86,8 @@ pub use writer::ZipWriter;
 /// Resource limits applied while reading (and writing) an archive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// Most central-directory records (directory entries included).
+    /// Most central-directory records (directory entries included); a
+    /// claimed count above it is refused before anything is allocated.
     pub max_entries: u32,
     /// Longest entry name, in bytes.
     pub max_name_len: usize,
@@ -76,12 +100,12 @@ pub struct Limits {
 }
 
 impl Default for Limits {
-    /// 200 000 entries, 1024-byte names, 4 GiB − 1 in total, ratio 200.
+    /// 1,000,000 entries, 1024-byte names, 1 TiB in total, ratio 200.
     fn default() -> Limits {
         Limits {
-            max_entries: 200_000,
+            max_entries: 1_000_000,
             max_name_len: 1024,
-            max_total_size: (4 << 30) - 1,
+            max_total_size: 1 << 40,
             max_ratio: 200,
         }
     }
@@ -92,12 +116,13 @@ impl Default for Limits {
 /// compresses beyond any useful bomb threshold, and cannot be a bomb.
 pub const RATIO_FLOOR: u64 = 1 << 20;
 
-/// The largest entry size and offset a non-zip64 archive can hold:
-/// 0xFFFF_FFFF itself means "see the zip64 extra field" (APPNOTE §4.4.8).
+/// The largest entry size or offset written in a 32-bit field: 0xFFFF_FFFF
+/// itself means "see the zip64 extra field" (APPNOTE §4.4.8), so larger
+/// values go there.
 pub const MAX_ENTRY_SIZE: u64 = 0xFFFF_FFFE;
 
-/// The most entries a non-zip64 archive can hold: 0xFFFF means "see the
-/// zip64 end record" (APPNOTE §4.4.21).
+/// The most entries an archive holds without the zip64 end record: 0xFFFF
+/// means "see the zip64 end record" (APPNOTE §4.4.21).
 pub const MAX_ARCHIVE_ENTRIES: u32 = 0xFFFE;
 
 /// What the writer knows about an entry once its data is written.

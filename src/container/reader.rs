@@ -2,9 +2,10 @@
 //! module invariants promise (see [`super`]), then hands out streams of
 //! entry data.
 //!
-//! Order of work (APPNOTE §4.3.6 read from the end): the end record
-//! (`eocd`), the central directory (`central`), the local headers and the
-//! layout (`layout`), then each local header against its central record.
+//! Order of work (APPNOTE §4.3.6 read from the end): the end record and,
+//! when there is one, the zip64 end record (`eocd`), the central directory
+//! (`central`), the local headers and the layout (`layout`), then each
+//! local header against its central record.
 //! Invariants: an opened [`ZipReader`] only lists regular files, in
 //! central-directory order; streams read the file positionally, so several
 //! may run at once on different threads; every stream ends with a size and
@@ -112,9 +113,9 @@ fn entry(rec: Record, local: &Local) -> Entry {
         Method::Stored
     };
     Entry {
-        size: rec.h.uncompressed.into(),
+        size: rec.z.size,
         crc32: rec.h.crc32,
-        compressed_size: rec.h.compressed.into(),
+        compressed_size: rec.z.compressed,
         method,
         header_offset: local.start,
         data_offset: local.data,

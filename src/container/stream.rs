@@ -26,6 +26,11 @@ pub(crate) fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<us
 
 /// Fills `buf` from `offset`; `Ok(false)` if the file ends first.
 pub(crate) fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<bool> {
+    // No file reaches 2^63 bytes; a larger (hostile, zip64) offset would
+    // make the system call fail with a less telling error.
+    if offset.saturating_add(buf.len() as u64) > i64::MAX as u64 {
+        return Ok(false);
+    }
     let mut done = 0;
     while done < buf.len() {
         let Some(rest) = buf.get_mut(done..) else {

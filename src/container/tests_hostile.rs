@@ -380,7 +380,19 @@ fn limits_are_enforced_before_allocating() {
             "claims 4 million (zip64)",
             zip64_claiming(4_000_000),
             Limits::default(),
-            "zip.zip64-unsupported",
+            "zip.too-many-entries",
+        ),
+        (
+            "claims 2^63 (zip64)",
+            zip64_claiming(1 << 63),
+            Limits::default(),
+            "zip.too-many-entries",
+        ),
+        (
+            "claims 900000 (zip64), within the limit",
+            zip64_claiming(900_000),
+            Limits::default(),
+            "zip.bad-central-directory",
         ),
         (
             "two entries, limit 1",
@@ -419,7 +431,8 @@ fn limits_are_enforced_before_allocating() {
     );
 }
 
-/// The sample archive with a zip64 end record claiming `n` entries.
+/// The two-entry archive with a canonical zip64 end record claiming `n`
+/// entries.
 fn zip64_claiming(n: u64) -> Vec<u8> {
     let b = RawZip::of(two()).build();
     let mut out = b.bytes[..b.eocd].to_vec();
@@ -428,7 +441,7 @@ fn zip64_claiming(n: u64) -> Vec<u8> {
     let record_at = out.len() as u64;
     out.extend_from_slice(&0x0606_4b50u32.to_le_bytes());
     out.extend_from_slice(&44u64.to_le_bytes());
-    out.extend_from_slice(&[0x2d, 0x03, 0x2d, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
+    out.extend_from_slice(&[0x1e, 0x03, 0x2d, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
     for v in [n, n, cd_size, cd_offset] {
         out.extend_from_slice(&v.to_le_bytes());
     }
@@ -436,9 +449,7 @@ fn zip64_claiming(n: u64) -> Vec<u8> {
     out.extend_from_slice(&0u32.to_le_bytes());
     out.extend_from_slice(&record_at.to_le_bytes());
     out.extend_from_slice(&1u32.to_le_bytes());
-    out.extend_from_slice(
-        b"PK\x05\x06\0\0\0\0\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\0\0",
-    );
+    out.extend_from_slice(&super::format::Eocd::canonical_for(n, cd_size, cd_offset).encode());
     out
 }
 

@@ -16,7 +16,7 @@ use super::testkit::*;
 use super::{Entry, Error, Limits, Method, Mode, ZipWriter};
 
 /// The tool at `path`, or `None` (skip) when it is missing outside CI.
-fn tool(path: &str) -> Option<&Path> {
+pub(crate) fn tool(path: &str) -> Option<&Path> {
     let p = Path::new(path);
     if p.exists() {
         return Some(p);

@@ -1,30 +1,48 @@
 //! The deterministic zip writer: one byte layout per sequence of entries
 //! (the canonical form described in [`super`]; APPNOTE §4.3.6 overall
-//! layout, §4.3.7, §4.3.12, §4.3.16 records).
+//! layout, §4.3.7, §4.3.12, §4.3.14–§4.3.16 records, §4.5.3 zip64 extra
+//! field).
 //!
 //! Invariants: the caller chooses the order; every name passes the same
 //! checks as on reading (so the output always reads back canonically);
-//! nothing needing zip64 is ever written — an entry, offset or count that
-//! would need it is an error before or while it is written. After an error
-//! in the middle of an entry the output is incomplete and the writer is
-//! poisoned: every later call fails with [`Error::Poisoned`].
+//! zip64 is used exactly where the final sizes, offsets and entry count
+//! need it — a streamed entry's local header form is fixed, before its
+//! data, by the size the caller announces, and a final size that differs
+//! is an error, never another layout; memory holds the entries' metadata
+//! (names, sizes, CRC-32s, offsets) and fixed buffers, never their data or
+//! the whole central directory. After an error in the middle of an entry
+//! the output is incomplete and the writer is poisoned: every later call
+//! fails with [`Error::Poisoned`].
 
 use std::collections::HashSet;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
 use super::error::Error;
-use super::format::{CentralHeader, Eocd, LocalHeader, LOCAL_LEN};
+use super::format::{CentralHeader, Eocd, LocalHeader};
 use super::names::{check_name, NameKind};
-use super::{EntryInfo, Limits, MAX_ARCHIVE_ENTRIES, MAX_ENTRY_SIZE};
+use super::zip64::{self, Locator, Zip64Eocd};
+use super::{EntryInfo, Limits, MAX_ENTRY_SIZE};
 
-/// Size of the copy buffer: also the largest chunk `on_chunk` sees.
+/// Size of the copy buffer: also the largest chunk `on_chunk` sees, and
+/// about the size of each write of the central directory.
 const CHUNK: usize = 64 * 1024;
 
 /// One entry already written, for the central directory.
 struct Written {
     name: String,
     info: EntryInfo,
-    offset: u32,
+    offset: u64,
+}
+
+/// How much of its source an entry takes.
+#[derive(Clone, Copy, Debug)]
+enum Take {
+    /// Exactly this many bytes (a copy of known data).
+    Exactly(u64),
+    /// The whole stream, which must hold this many bytes.
+    Announced(u64),
+    /// The whole stream, which must end before it needs zip64 sizes.
+    Unannounced,
 }
 
 /// Writes a canonical docseal zip to `out`, which must be positioned where
@@ -60,26 +78,38 @@ impl<W: Write + Seek> ZipWriter<W> {
         }
     }
 
-    /// Streams `data` into a new entry: writes the local header with a
-    /// placeholder CRC and sizes, copies the data through a fixed buffer,
-    /// calling `on_chunk` with each chunk just written (so the caller hashes
-    /// exactly the bytes in the archive), then seeks back to patch the CRC
-    /// and sizes. Fails with [`Error::Zip64Unsupported`] once the data
-    /// passes [`MAX_ENTRY_SIZE`].
+    /// Streams `data`, of unannounced size, into a new entry: writes the
+    /// local header with a placeholder CRC and sizes, copies the data
+    /// through a fixed buffer, calling `on_chunk` with each chunk just
+    /// written (so the caller hashes exactly the bytes in the archive),
+    /// then seeks back to complete the header. The header has no room for
+    /// zip64 sizes, so this fails with [`Error::Zip64Unsupported`] once the
+    /// data passes [`MAX_ENTRY_SIZE`]: a source that may be that large
+    /// (a file: use its size) goes through [`ZipWriter::add_stream_sized`].
     pub fn add_stream(
         &mut self,
         name: &str,
         data: &mut dyn Read,
         on_chunk: &mut dyn FnMut(&[u8]),
     ) -> Result<EntryInfo, Error> {
-        let offset = self.admit(name)?;
-        self.poisoned = true;
-        let len = name.len() as u16;
-        self.write(&LocalHeader::canonical(0, 0, len).encode(name.as_bytes()))?;
-        let info = self.copy(name, data, None, on_chunk)?;
-        self.patch(name, info)?;
-        self.record(name, info, offset);
-        Ok(info)
+        self.stream_entry(name, Take::Unannounced, data, on_chunk)
+    }
+
+    /// Like [`ZipWriter::add_stream`] for a source that should hold
+    /// `expected_size` bytes (a file's size from its metadata). The local
+    /// header's form is chosen from it — with a zip64 extra field for both
+    /// sizes when `expected_size` ≥ 0xFFFF_FFFF — and the source must give
+    /// exactly that many bytes: fewer or more (a file that changed while
+    /// being packed) fails with [`Error::SizeChanged`], as soon as the
+    /// excess is read. So the layout always follows the final size.
+    pub fn add_stream_sized(
+        &mut self,
+        name: &str,
+        expected_size: u64,
+        data: &mut dyn Read,
+        on_chunk: &mut dyn FnMut(&[u8]),
+    ) -> Result<EntryInfo, Error> {
+        self.stream_entry(name, Take::Announced(expected_size), data, on_chunk)
     }
 
     /// Adds an entry whose bytes are all in memory.
@@ -103,12 +133,10 @@ impl<W: Write + Seek> ZipWriter<W> {
         data: &mut dyn Read,
     ) -> Result<(), Error> {
         let offset = self.admit(name)?;
-        let size = self.size_u32(name, info.size)?;
         self.count_total(name, info.size)?;
         self.poisoned = true;
-        let header = LocalHeader::canonical(info.crc32, size, name.len() as u16);
-        self.write(&header.encode(name.as_bytes()))?;
-        let copied = self.copy(name, data, Some(info.size), &mut |_| {})?;
+        self.write_local(name, info)?;
+        let copied = self.copy(name, data, Take::Exactly(info.size), &mut |_| {})?;
         if copied.size < info.size {
             return Err(Error::Truncated {
                 entry: Some(name.to_owned()),
@@ -129,36 +157,82 @@ impl<W: Write + Seek> ZipWriter<W> {
         Ok(())
     }
 
-    /// Writes the central directory and the end record; returns `out`
-    /// (flushed).
+    /// Writes the central directory, the zip64 end record and locator if
+    /// the archive needs them, and the end record; returns `out` (flushed).
     pub fn finish(mut self) -> Result<W, Error> {
         if self.poisoned {
             return Err(Error::Poisoned);
         }
-        let cd_offset = self.offset_u32(None)?;
-        let mut central = Vec::new();
-        for w in &self.written {
-            let size = w.info.size as u32; // checked when written
-            let h = CentralHeader::canonical(w.info.crc32, size, w.name.len() as u16, w.offset);
-            central.extend_from_slice(&h.encode(w.name.as_bytes()));
-        }
-        let cd_size = u32::try_from(central.len())
-            .ok()
-            .filter(|s| u64::from(*s) <= MAX_ENTRY_SIZE)
-            .ok_or(Error::Zip64Unsupported {
-                entry: None,
-                what: "the central directory passes 4 GiB",
-            })?;
-        let count = self.written.len() as u16; // at most MAX_ARCHIVE_ENTRIES
-        central.extend_from_slice(&Eocd::canonical(count, cd_size, cd_offset).encode());
         self.poisoned = true;
-        self.write(&central)?;
+        let cd_offset = self.pos;
+        let written = std::mem::take(&mut self.written);
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        for w in &written {
+            let (h, extra) = CentralHeader::canonical_for(
+                w.info.crc32,
+                w.info.size,
+                w.name.len() as u16,
+                w.offset,
+            );
+            buf.extend_from_slice(&h.encode(w.name.as_bytes()));
+            buf.extend_from_slice(&extra);
+            if buf.len() >= CHUNK {
+                self.write(&buf)?;
+                buf.clear();
+            }
+        }
+        self.write(&buf)?;
+        buf.clear();
+        let (count, cd_size) = (written.len() as u64, self.pos - cd_offset);
+        if zip64::needs_end_record(count, cd_size, cd_offset) {
+            buf.extend_from_slice(&Zip64Eocd::canonical(count, cd_size, cd_offset).encode());
+            buf.extend_from_slice(&Locator::canonical(self.pos).encode());
+        }
+        buf.extend_from_slice(&Eocd::canonical_for(count, cd_size, cd_offset).encode());
+        self.write(&buf)?;
         self.out.flush()?;
         Ok(self.out)
     }
 
+    /// Writes a streamed entry (see [`ZipWriter::add_stream_sized`]).
+    fn stream_entry(
+        &mut self,
+        name: &str,
+        take: Take,
+        data: &mut dyn Read,
+        on_chunk: &mut dyn FnMut(&[u8]),
+    ) -> Result<EntryInfo, Error> {
+        let offset = self.admit(name)?;
+        self.poisoned = true;
+        // A placeholder of the final header's form: the announced size
+        // decides whether it has zip64 sizes, and the final size must match.
+        let announced = match take {
+            Take::Announced(n) => n,
+            Take::Exactly(_) | Take::Unannounced => 0,
+        };
+        let placeholder = EntryInfo {
+            size: announced,
+            crc32: 0,
+        };
+        let header_len = self.write_local(name, placeholder)?;
+        let info = self.copy(name, data, take, on_chunk)?;
+        if let Take::Announced(expected) = take {
+            if info.size != expected {
+                return Err(Error::SizeChanged {
+                    entry: name.to_owned(),
+                    expected,
+                    actual: info.size,
+                });
+            }
+        }
+        self.patch(name, info, header_len)?;
+        self.record(name, info, offset);
+        Ok(info)
+    }
+
     /// Checks that `name` may be added next; returns its header offset.
-    fn admit(&mut self, name: &str) -> Result<u32, Error> {
+    fn admit(&mut self, name: &str) -> Result<u64, Error> {
         if self.poisoned {
             return Err(Error::Poisoned);
         }
@@ -177,35 +251,14 @@ impl<W: Write + Seek> ZipWriter<W> {
                 entry: name.to_owned(),
             });
         }
-        let max = self.limits.max_entries.min(MAX_ARCHIVE_ENTRIES);
+        let max = self.limits.max_entries;
         if self.written.len() >= max as usize {
             return Err(Error::TooManyEntries {
                 count: self.written.len() as u64 + 1,
                 max: max.into(),
             });
         }
-        self.offset_u32(Some(name))
-    }
-
-    /// The current offset, if it still fits a non-zip64 record.
-    fn offset_u32(&self, entry: Option<&str>) -> Result<u32, Error> {
-        u32::try_from(self.pos)
-            .ok()
-            .filter(|p| u64::from(*p) <= MAX_ENTRY_SIZE)
-            .ok_or(Error::Zip64Unsupported {
-                entry: entry.map(str::to_owned),
-                what: "the archive passes 4 GiB",
-            })
-    }
-
-    fn size_u32(&self, name: &str, size: u64) -> Result<u32, Error> {
-        u32::try_from(size)
-            .ok()
-            .filter(|s| u64::from(*s) <= MAX_ENTRY_SIZE)
-            .ok_or(Error::Zip64Unsupported {
-                entry: Some(name.to_owned()),
-                what: "the entry is larger than 4 GiB - 2 bytes",
-            })
+        Ok(self.pos)
     }
 
     /// Adds `size` to the running total unless that passes the limit.
@@ -228,12 +281,27 @@ impl<W: Write + Seek> ZipWriter<W> {
         Ok(())
     }
 
-    /// Copies `data` (at most `limit` bytes if given) into the archive.
+    /// The canonical local header (and extra field) of an entry.
+    fn local_bytes(name: &str, info: EntryInfo) -> Vec<u8> {
+        let (h, extra) = LocalHeader::canonical_for(info.crc32, info.size, name.len() as u16);
+        let mut bytes = h.encode(name.as_bytes());
+        bytes.extend_from_slice(&extra);
+        bytes
+    }
+
+    /// Writes the local header of an entry; returns its length.
+    fn write_local(&mut self, name: &str, info: EntryInfo) -> Result<u64, Error> {
+        let bytes = Self::local_bytes(name, info);
+        self.write(&bytes)?;
+        Ok(bytes.len() as u64)
+    }
+
+    /// Copies `data` into the archive, taking what `take` says.
     fn copy(
         &mut self,
         name: &str,
         data: &mut dyn Read,
-        limit: Option<u64>,
+        take: Take,
         on_chunk: &mut dyn FnMut(&[u8]),
     ) -> Result<EntryInfo, Error> {
         let mut buf = std::mem::take(&mut self.buf);
@@ -241,7 +309,10 @@ impl<W: Write + Seek> ZipWriter<W> {
         let mut hasher = crc32fast::Hasher::new();
         let mut size = 0u64;
         loop {
-            let want = limit.map_or(CHUNK as u64, |l| (l - size).min(CHUNK as u64)) as usize;
+            let want = match take {
+                Take::Exactly(n) => (n - size).min(CHUNK as u64) as usize,
+                Take::Announced(_) | Take::Unannounced => CHUNK,
+            };
             let Some(dst) = buf.get_mut(..want) else {
                 break;
             };
@@ -253,8 +324,8 @@ impl<W: Write + Seek> ZipWriter<W> {
             };
             let chunk = dst.get(..n).unwrap_or_default();
             size += n as u64;
-            self.size_u32(name, size)?;
-            if limit.is_none() {
+            Self::check_growth(name, take, size)?;
+            if !matches!(take, Take::Exactly(_)) {
                 self.count_total(name, n as u64)?;
             }
             self.write(chunk)?;
@@ -268,23 +339,40 @@ impl<W: Write + Seek> ZipWriter<W> {
         })
     }
 
-    /// Seeks back over the data just written to fill in CRC and sizes.
-    fn patch(&mut self, name: &str, info: EntryInfo) -> Result<(), Error> {
-        let size = self.size_u32(name, info.size)?;
-        // From the end of the data back to the CRC field at header + 14.
-        let back = info.size + name.len() as u64 + (LOCAL_LEN as u64 - 14);
-        let back = i64::try_from(back).map_err(|_| io::Error::other("seek distance overflows"))?;
-        self.out.seek(SeekFrom::Current(-back))?;
-        let mut fields = Vec::with_capacity(12);
-        for v in [info.crc32, size, size] {
-            fields.extend_from_slice(&v.to_le_bytes());
+    /// Refuses a stream that has grown past what its header allows.
+    fn check_growth(name: &str, take: Take, size: u64) -> Result<(), Error> {
+        match take {
+            Take::Announced(expected) if size > expected => Err(Error::SizeChanged {
+                entry: name.to_owned(),
+                expected,
+                actual: size,
+            }),
+            Take::Unannounced if size > MAX_ENTRY_SIZE => Err(Error::Zip64Unsupported {
+                entry: Some(name.to_owned()),
+                what: "the stream passed 4 GiB - 2 bytes without an announced size",
+            }),
+            _ => Ok(()),
         }
-        self.out.write_all(&fields)?;
-        self.out.seek(SeekFrom::Current(back - 12))?;
+    }
+
+    /// Seeks back over the entry just written to rewrite its local header
+    /// with the CRC and sizes, then forward to its end again.
+    fn patch(&mut self, name: &str, info: EntryInfo, header_len: u64) -> Result<(), Error> {
+        let bytes = Self::local_bytes(name, info);
+        if bytes.len() as u64 != header_len {
+            // Cannot happen: the size was checked against the header's form.
+            return Err(io::Error::other("the local header changed length").into());
+        }
+        let seek =
+            |d: u64| i64::try_from(d).map_err(|_| io::Error::other("seek distance overflows"));
+        self.out
+            .seek(SeekFrom::Current(-seek(header_len + info.size)?))?;
+        self.out.write_all(&bytes)?;
+        self.out.seek(SeekFrom::Current(seek(info.size)?))?;
         Ok(())
     }
 
-    fn record(&mut self, name: &str, info: EntryInfo, offset: u32) {
+    fn record(&mut self, name: &str, info: EntryInfo, offset: u64) {
         self.names.insert(name.to_owned());
         self.written.push(Written {
             name: name.to_owned(),
@@ -401,6 +489,7 @@ mod tests {
             w.add_known("a", info, &mut &b"abd"[..]).unwrap_err().code(),
             "zip.crc-mismatch"
         );
+        // A zip64-sized entry gets its header, then fails for want of data.
         let big = EntryInfo {
             size: MAX_ENTRY_SIZE + 1,
             crc32: 0,
@@ -408,7 +497,7 @@ mod tests {
         let mut w = ZipWriter::new(Cursor::new(Vec::new()));
         assert_eq!(
             w.add_known("a", big, &mut io::empty()).unwrap_err().code(),
-            "zip.zip64-unsupported"
+            "zip.truncated"
         );
     }
 

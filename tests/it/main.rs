@@ -7,6 +7,8 @@ mod common;
 mod citations;
 mod cli;
 mod cosign;
+mod fuzz_regressions;
+mod hostile;
 mod peers;
 mod release;
 mod tamper;

@@ -1,0 +1,252 @@
+//! The fuzz targets' checks (fuzz/fuzz_targets/, docs/FUZZING.md) replayed
+//! in ordinary tests: every seed in `fuzz/seeds/<target>/` and every input a
+//! fuzzer found, saved as `tests/vectors/fuzz/<target>-<name>.bin`, goes
+//! through the same API with the same assertions. Seeds must stay valid
+//! inputs (the small bundle verifies, each tag file, manifest, description
+//! and key file parses), so a format change that breaks them fails here
+//! rather than silently starving the fuzzer.
+//!
+//! The files are read at run time, not with `include_bytes!`, so that a new
+//! seed or a new crash input is replayed without editing this file.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use docseal::bagit::{self, BagInfo, Manifest};
+use docseal::container::{Limits, Mode, ZipReader};
+use docseal::description::Description;
+use docseal::manifest::BundleManifest;
+use docseal::minisign::{KdfParams, PublicKey, SecretKeyFile, Signature};
+use docseal::progress::Silent;
+use docseal::report::Verdict;
+use docseal::verify::{verify, TrustedKey, VerifyOptions};
+
+/// The fuzz targets, which name both the seed folders and the vector prefixes.
+const TARGETS: [&str; 6] = [
+    "verify_bundle",
+    "minisign",
+    "bagit",
+    "manifest_json",
+    "description",
+    "zip_reader",
+];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The files of `dir`, sorted; none when it does not exist.
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut v: Vec<PathBuf> = rd
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    v.sort();
+    v
+}
+
+/// The only key `verify_bundle` trusts: the one that signed the seed bundle.
+fn seed_options(allow_repacked: bool) -> VerifyOptions {
+    let text = fs::read_to_string(root().join("fuzz/seeds/minisign/seed.pub")).unwrap();
+    VerifyOptions {
+        trusted: vec![TrustedKey {
+            key: PublicKey::parse(&text).unwrap(),
+            origin: "seed.pub".into(),
+        }],
+        allow_repacked,
+        ..VerifyOptions::default()
+    }
+}
+
+/// `verify_bundle`: the verdicts in canonical and repacked mode.
+fn replay_verify(data: &[u8]) -> (Verdict, Verdict) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bundle.zip");
+    fs::write(&path, data).unwrap();
+    let strict = verify(&path, &seed_options(false), &Silent).report.verdict;
+    let lenient = verify(&path, &seed_options(true), &Silent).report.verdict;
+    (strict, lenient)
+}
+
+/// `minisign`: which of (public key, secret key file, signature) parsed.
+fn replay_minisign(data: &[u8]) -> (bool, bool, bool) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return (false, false, false);
+    };
+    let pk = PublicKey::parse(text).ok();
+    if let Some(pk) = &pk {
+        assert_eq!(&PublicKey::parse(&pk.to_file_text()).unwrap(), pk);
+    }
+    let sk = SecretKeyFile::parse(text).ok();
+    // As in the target, encrypted keys are never unlocked (scrypt's cost).
+    if let Some(key) = sk.as_ref().filter(|f| !f.is_encrypted()) {
+        if let Ok(key) = key.unlock(None) {
+            let text = key.to_file_text(None, KdfParams::default()).unwrap();
+            let again = SecretKeyFile::parse(&text).unwrap().unlock(None).unwrap();
+            assert_eq!(again.public_key(), key.public_key());
+        }
+    }
+    let sig = Signature::parse(text).ok();
+    if let Some(sig) = &sig {
+        assert_eq!(&Signature::parse(&sig.to_file_text()).unwrap(), sig);
+    }
+    (pk.is_some(), sk.is_some(), sig.is_some())
+}
+
+/// `bagit`: whether any of the tag-file parsers accepted the bytes.
+fn replay_bagit(data: &[u8]) -> bool {
+    let manifest = Manifest::parse(data).ok();
+    if let Some(m) = &manifest {
+        let text = m.to_text();
+        assert_eq!(Manifest::parse(text.as_bytes()).unwrap().to_text(), text);
+    }
+    let info = BagInfo::parse(data).ok();
+    if let Some(text) = info.as_ref().and_then(|i| i.to_text().ok()) {
+        assert_eq!(BagInfo::parse(text.as_bytes()).ok(), info);
+    }
+    let declaration = bagit::check_bagit_txt(data).is_ok();
+    if let Ok(s) = std::str::from_utf8(data) {
+        assert_eq!(bagit::decode_path(&bagit::encode_path(s)).as_deref(), Ok(s));
+    }
+    manifest.is_some() || info.is_some() || declaration
+}
+
+/// `manifest_json`: whether it parsed (and then round-tripped).
+fn replay_manifest_json(data: &[u8]) -> bool {
+    let Ok(m) = BundleManifest::parse(data) else {
+        return false;
+    };
+    let bytes = m.to_bytes();
+    assert_eq!(BundleManifest::parse(&bytes).unwrap(), m);
+    true
+}
+
+/// `description`: whether it parsed (and then validated again).
+fn replay_description(data: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return false;
+    };
+    let _ = Description::default_title(text);
+    match Description::parse(text) {
+        Ok(d) => {
+            assert_eq!(d.validate(), Ok(()));
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// `zip_reader`: whether each mode opened the archive; every entry is read
+/// to its end and must yield at most its declared size.
+fn replay_zip(data: &[u8]) -> [bool; 2] {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("archive.zip");
+    fs::write(&path, data).unwrap();
+    [Mode::Canonical, Mode::Lenient].map(|mode| {
+        let file = fs::File::open(&path).unwrap();
+        let Ok(zip) = ZipReader::open(file, mode, &Limits::default()) else {
+            return false;
+        };
+        for (i, entry) in zip.entries().iter().enumerate() {
+            let mut out = Vec::new();
+            let read = zip.entry_reader(i).unwrap().read_to_end(&mut out);
+            assert!(out.len() as u64 <= entry.size, "{} overran", entry.name);
+            if read.is_ok() {
+                assert_eq!(out.len() as u64, entry.size, "{} ended early", entry.name);
+            }
+        }
+        true
+    })
+}
+
+/// Replays `data` through `target`'s checks (a found input: must not panic,
+/// and must never verify).
+fn replay_found(target: &str, data: &[u8]) {
+    match target {
+        "verify_bundle" => {
+            let (strict, lenient) = replay_verify(data);
+            assert_ne!(strict, Verdict::Valid);
+            assert_ne!(lenient, Verdict::Valid);
+        }
+        "minisign" => drop(replay_minisign(data)),
+        "bagit" => drop(replay_bagit(data)),
+        "manifest_json" => drop(replay_manifest_json(data)),
+        "description" => drop(replay_description(data)),
+        "zip_reader" => drop(replay_zip(data)),
+        other => panic!("no fuzz target {other}"),
+    }
+}
+
+#[test]
+fn every_seed_folder_exists_and_holds_seeds() {
+    for t in TARGETS {
+        let seeds = files_in(&root().join("fuzz/seeds").join(t));
+        assert!(!seeds.is_empty(), "fuzz/seeds/{t} is empty");
+    }
+}
+
+#[test]
+fn the_seed_bundle_verifies_and_its_repack_only_leniently() {
+    let dir = root().join("fuzz/seeds/verify_bundle");
+    let small = fs::read(dir.join("small.zip")).unwrap();
+    assert_eq!(replay_verify(&small), (Verdict::Valid, Verdict::Valid));
+    let deflated = fs::read(dir.join("small-deflated.zip")).unwrap();
+    assert_eq!(replay_verify(&deflated), (Verdict::Invalid, Verdict::Valid));
+}
+
+#[test]
+fn every_zip_seed_opens_leniently_and_stored_ones_canonically() {
+    for f in files_in(&root().join("fuzz/seeds/zip_reader")) {
+        let opened = replay_zip(&fs::read(&f).unwrap());
+        let deflated = f.to_string_lossy().contains("deflated");
+        assert_eq!(opened, [!deflated, true], "{}", f.display());
+    }
+}
+
+#[test]
+fn every_key_and_signature_seed_parses_as_its_kind() {
+    for f in files_in(&root().join("fuzz/seeds/minisign")) {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        let expected = (
+            name.ends_with(".pub"),
+            name.ends_with(".key"),
+            name.ends_with(".minisig"),
+        );
+        assert_eq!(replay_minisign(&fs::read(&f).unwrap()), expected, "{name}");
+    }
+}
+
+#[test]
+fn every_text_seed_parses() {
+    type Replay = fn(&[u8]) -> bool;
+    let table: [(&str, Replay); 3] = [
+        ("bagit", replay_bagit),
+        ("manifest_json", replay_manifest_json),
+        ("description", replay_description),
+    ];
+    for (target, replay) in table {
+        for f in files_in(&root().join("fuzz/seeds").join(target)) {
+            assert!(
+                replay(&fs::read(&f).unwrap()),
+                "{} does not parse",
+                f.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_input_the_fuzzers_found_is_handled() {
+    for f in files_in(&root().join("tests/vectors/fuzz")) {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        let target = TARGETS
+            .into_iter()
+            .find(|t| name.starts_with(&format!("{t}-")))
+            .unwrap_or_else(|| panic!("{name}: no target prefix"));
+        replay_found(target, &fs::read(&f).unwrap());
+    }
+}
