@@ -26,6 +26,7 @@ python3 -c 'import bagit' || { echo "bench: bagit-python is missing" >&2; exit 1
 
 cargo build --release --locked --quiet
 bin="$root/target/release/docseal"
+"$bin" --version | sed 's/^/bench: /' >&2   # names the SHA-256 backend (SHA-NI or not)
 work="$root/bench/work/$([ $smoke = 1 ] && echo smoke || echo full)"
 res="$work/results"
 mkdir -p "$work" "$res"

@@ -22,6 +22,30 @@ pub const POOL: usize = 4;
 /// Streams at least this long are hashed on a second thread by [`sha256_auto`].
 pub const PIPELINE_MIN: u64 = 8 << 20;
 
+/// The SHA-256 instructions the `sha2` crate uses on this CPU. It picks its
+/// backend at run time with the same feature test (`sha`, `sse2`, `ssse3`,
+/// `sse4.1` on x86; `sha2` on AArch64); the benchmark prints this to show the
+/// figures come from the hardware path.
+pub fn sha256_backend() -> &'static str {
+    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+    {
+        if std::is_x86_feature_detected!("sha")
+            && std::is_x86_feature_detected!("sse2")
+            && std::is_x86_feature_detected!("ssse3")
+            && std::is_x86_feature_detected!("sse4.1")
+        {
+            return "x86 SHA extensions (SHA-NI)";
+        }
+    }
+    #[cfg(target_arch = "aarch64")]
+    {
+        if std::arch::is_aarch64_feature_detected!("sha2") {
+            return "ARMv8 SHA-2 instructions";
+        }
+    }
+    "portable code (no SHA instructions on this CPU)"
+}
+
 /// Length and SHA-256 of everything `r` yields, on this thread.
 pub fn sha256_inline(r: &mut dyn Read, progress: &dyn Progress) -> io::Result<(u64, [u8; 32])> {
     let mut hasher = Sha256::new();

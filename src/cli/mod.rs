@@ -14,7 +14,7 @@ mod verify;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use docseal::error::{exit, Error, Result};
 
 const EXIT_CODES: &str = "\
@@ -73,7 +73,20 @@ pub struct TrustArgs {
 
 /// Parses the command line; on failure clap has printed the message.
 pub fn parse() -> std::result::Result<Cli, i32> {
-    Cli::try_parse().map_err(|e| {
+    // `--version` names the SHA-256 backend, detected at run time.
+    static LONG_VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let long = LONG_VERSION.get_or_init(|| {
+        format!(
+            "{}\nSHA-256: {}",
+            env!("CARGO_PKG_VERSION"),
+            docseal::hashing::sha256_backend()
+        )
+    });
+    let command = Cli::command().long_version(long.as_str());
+    let parsed = command
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    parsed.map_err(|e| {
         let _ = e.print();
         if e.use_stderr() {
             exit::USAGE

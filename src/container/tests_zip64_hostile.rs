@@ -4,7 +4,6 @@
 //! wrong width. Each case asserts its specific code (and field); what
 //! lenient mode accepts is read back.
 
-
 use super::format::Eocd;
 use super::testkit::*;
 use super::tests_zip64::{record_at, seventy_k};

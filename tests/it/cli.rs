@@ -357,6 +357,27 @@ fn usage_errors_exit_2_and_help_documents_exit_codes() {
 }
 
 #[test]
+fn version_names_the_sha256_backend_the_cpu_gives() {
+    let long = docseal(&["--version"]).expect(0).stdout;
+    let backend = long
+        .lines()
+        .find_map(|l| l.strip_prefix("SHA-256: "))
+        .unwrap_or_else(|| panic!("no SHA-256 line in {long:?}"));
+    assert_eq!(backend, docseal::hashing::sha256_backend());
+    let has_sha_ni = std::fs::read_to_string("/proc/cpuinfo")
+        .map(|c| c.split_whitespace().any(|w| w == "sha_ni"))
+        .unwrap_or(false);
+    if has_sha_ni {
+        assert!(backend.contains("SHA-NI"), "{backend}");
+    }
+    let short = docseal(&["-V"]).expect(0).stdout;
+    assert_eq!(
+        short.trim(),
+        format!("docseal {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
 fn an_unpacked_folder_verifies_and_says_the_container_was_not_checked() {
     let f = Fixture::new();
     f.pack("b.zip");
