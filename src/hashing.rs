@@ -156,7 +156,10 @@ impl HashPipe {
     pub fn start() -> HashPipe {
         let (jobs_tx, jobs_rx) = sync_channel::<Job>(POOL);
         let (free_tx, free_rx) = sync_channel::<Vec<u8>>(POOL + 1);
-        let (dig_tx, dig_rx) = sync_channel::<[u8; 32]>(1);
+        // Unbounded: `end_file` does not wait for the digest, so a run of
+        // small files never stalls on a round trip per file; the digests
+        // (32 bytes a file) wait here until `digests` collects them.
+        let (dig_tx, dig_rx) = std::sync::mpsc::channel::<[u8; 32]>();
         for _ in 0..POOL {
             let _ = free_tx.send(Vec::with_capacity(CHUNK));
         }
@@ -220,9 +223,27 @@ impl HashPipe {
 
     /// Ends the current file and returns its SHA-256.
     pub fn finish_file(&mut self) -> io::Result<[u8; 32]> {
-        self.flush()?;
-        self.send(Job::End)?;
+        self.end_file()?;
         self.digests.recv().map_err(|_| stopped())
+    }
+
+    /// Ends the current file without waiting for its SHA-256: the digests
+    /// of every file ended this way come out of [`HashPipe::digests`], in
+    /// order. Do not mix with [`HashPipe::finish_file`] on one pipe.
+    pub fn end_file(&mut self) -> io::Result<()> {
+        self.flush()?;
+        self.send(Job::End)
+    }
+
+    /// Waits for the hashing thread to finish and returns the SHA-256 of
+    /// every file ended with [`HashPipe::end_file`] not yet collected, in
+    /// order.
+    pub fn digests(mut self) -> io::Result<Vec<[u8; 32]>> {
+        self.jobs = None;
+        if let Some(t) = self.thread.take() {
+            t.join().map_err(|_| stopped())?;
+        }
+        Ok(self.digests.try_iter().collect())
     }
 }
 
@@ -272,6 +293,17 @@ mod tests {
                 pipe.finish_file().unwrap(),
                 <[u8; 32]>::from(Sha256::digest(b"abc"))
             );
+            // Files ended without waiting give their digests in order.
+            let mut pipe = HashPipe::start();
+            let files: [&[u8]; 3] = [&d, b"", b"abc"];
+            for f in files {
+                for piece in f.chunks(65_536 + 3) {
+                    pipe.update(piece).unwrap();
+                }
+                pipe.end_file().unwrap();
+            }
+            let want: Vec<[u8; 32]> = files.iter().map(|f| Sha256::digest(f).into()).collect();
+            assert_eq!(pipe.digests().unwrap(), want, "{n}");
         }
     }
 

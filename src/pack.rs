@@ -1,9 +1,11 @@
 //! `pack`: a folder becomes a signed, canonical bundle.
 //!
-//! One pass over the payload: each file is streamed into the zip and the
-//! SHA-256 recorded in the manifests is computed from the very bytes that
-//! were written, so a file that changes while it is packed cannot make the
-//! manifest lie. Everything that could make the result depend on the
+//! One pass over the payload: the SHA-256 recorded in the manifests is
+//! computed from the very bytes that are written, so a file that changes
+//! while it is packed cannot make the manifest lie. Small files are read
+//! whole, in parallel batches (SHA-256 on both cores), then written in
+//! order from memory; large files are streamed, with SHA-256 on a second
+//! thread. Everything that could make the result depend on the
 //! machine (walk order, mtimes, permissions, the clock) is fixed: entries
 //! are sorted, headers fixed, and the time is `SOURCE_DATE_EPOCH` when set.
 //! The bundle is written to a temporary file and renamed into place only
@@ -14,6 +16,7 @@ use std::fs::File;
 use std::io::{BufWriter, Read, Seek, Write};
 use std::path::Path;
 
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::bagit::{self, BagInfo, Manifest};
@@ -88,12 +91,48 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
     let mut records = Vec::with_capacity(planned.len());
     let mut captured: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut hasher = HashPipe::start();
-    for p in &planned {
-        let (record, bytes) = write_payload(&mut zip, &mut hasher, &root, p, out, progress)?;
-        if let Some(bytes) = bytes {
-            captured.insert(p.input.rel.as_str().to_owned(), bytes);
+    let mut rest = planned.as_slice();
+    while let Some(first) = rest.first() {
+        let batch = small_batch(rest);
+        if batch == 0 {
+            let (record, bytes) =
+                write_payload(&mut zip, &mut hasher, &root, first, out, progress)?;
+            if let Some(bytes) = bytes {
+                captured.insert(first.input.rel.as_str().to_owned(), bytes);
+            }
+            records.push(record);
+            rest = rest.get(1..).unwrap_or_default();
+            continue;
         }
-        records.push(record);
+        let (now, later) = rest.split_at(batch);
+        let read: Vec<Result<(Vec<u8>, [u8; 32])>> = now.par_iter().map(read_small).collect();
+        for (p, r) in now.iter().zip(read) {
+            let (bytes, digest) = r?;
+            let name = format!("{root}/data/{}", p.input.rel.as_str());
+            zip.add_bytes(&name, &bytes)
+                .map_err(|e| Error::io(out, "write", to_io(e)))?;
+            progress.advance(bytes.len() as u64);
+            records.push(record(p, bytes.len() as u64, manifest::hex(&digest))?);
+            if p.capture {
+                captured.insert(p.input.rel.as_str().to_owned(), bytes);
+            }
+        }
+        rest = later;
+    }
+    // The streamed files' digests, in order, into the records left empty.
+    let mut digests = hasher
+        .digests()
+        .map_err(|e| Error::io(opts.dir, "hash", e))?
+        .into_iter();
+    for record in records.iter_mut().filter(|r| r.sha256.is_empty()) {
+        let digest = digests.next().ok_or_else(|| {
+            Error::io(
+                opts.dir,
+                "hash",
+                std::io::Error::other("the hashing thread lost a file"),
+            )
+        })?;
+        record.sha256 = manifest::hex(&digest);
     }
     progress.finish();
     let citations = bind_citations(opts.dir, &description, &captured)?;
@@ -155,6 +194,70 @@ impl<R: Read> Read for Tracked<R> {
     }
 }
 
+/// Files up to this size are read whole (in parallel batches) rather than
+/// streamed: per-file costs (seeks to patch the header, a round trip to the
+/// hashing thread) dominate for them, and memory stays bounded by a batch.
+const SMALL_FILE: u64 = 256 << 10;
+/// The most bytes one batch of small files holds in memory.
+const BATCH_BYTES: u64 = 16 << 20;
+/// The most files in one batch.
+const BATCH_FILES: usize = 4096;
+
+/// How many of the next files form a batch of small files (0: the first is
+/// streamed).
+fn small_batch(planned: &[Planned]) -> usize {
+    let mut bytes = 0;
+    planned
+        .iter()
+        .take(BATCH_FILES)
+        .take_while(|p| {
+            bytes += p.input.size;
+            p.input.size <= SMALL_FILE && bytes <= BATCH_BYTES
+        })
+        .count()
+}
+
+/// Reads a small file whole and hashes it (on a rayon thread). The bytes
+/// hashed are the bytes then written; a file whose size is not the size
+/// the scan saw is refused, which also bounds what is read.
+fn read_small(p: &Planned) -> Result<(Vec<u8>, [u8; 32])> {
+    let path = &p.input.abs;
+    let file = File::open(path).map_err(|e| Error::io(path, "open", e))?;
+    let expected = p.input.size;
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
+    file.take(expected + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, "read", e))?;
+    let actual = bytes.len() as u64;
+    if actual != expected {
+        return Err(changed(path, expected, actual));
+    }
+    let digest = Sha256::digest(&bytes).into();
+    Ok((bytes, digest))
+}
+
+/// A file that gave another number of bytes than its size said.
+fn changed(path: &Path, expected: u64, actual: u64) -> Error {
+    Error::input(
+        path,
+        format!("changed while being packed ({expected} bytes expected, {actual} read)"),
+    )
+}
+
+/// The manifest record of a payload file.
+fn record(p: &Planned, size: u64, sha256: String) -> Result<FileRecord> {
+    let bag_path = data_path(&p.input.rel)?;
+    Ok(FileRecord {
+        media_type: manifest::media_type(bag_path.as_str()).to_owned(),
+        path: bag_path,
+        role: p.role,
+        size,
+        sha256,
+        title: p.title.clone(),
+        source_id: p.source_id.clone(),
+    })
+}
+
 /// Streams one payload file into the zip; the SHA-256 thread hashes copies
 /// of exactly the bytes written, while this thread reads, CRCs and writes.
 fn write_payload<W: Write + Seek>(
@@ -195,30 +298,15 @@ fn write_payload<W: Write + Seek>(
             _ if file.failed => Error::io(path, "read", to_io(e)),
             crate::container::Error::SizeChanged {
                 expected, actual, ..
-            } => Error::input(
-                path,
-                format!(
-                    "changed while being packed ({expected} bytes when scanned, {actual} read)"
-                ),
-            ),
+            } => changed(path, expected, actual),
             e => Error::io(out, "write", to_io(e)),
         })?;
     if let Some(e) = hash_error {
         return Err(Error::io(path, "hash", e));
     }
-    let digest = hasher
-        .finish_file()
-        .map_err(|e| Error::io(path, "hash", e))?;
-    let bag_path = data_path(&p.input.rel)?;
-    let record = FileRecord {
-        media_type: manifest::media_type(bag_path.as_str()).to_owned(),
-        path: bag_path,
-        role: p.role,
-        size: info.size,
-        sha256: manifest::hex(&digest),
-        title: p.title.clone(),
-        source_id: p.source_id.clone(),
-    };
+    hasher.end_file().map_err(|e| Error::io(path, "hash", e))?;
+    // The digest comes later, from the hashing thread (see `pack`).
+    let record = record(p, info.size, String::new())?;
     Ok((record, kept))
 }
 
@@ -554,5 +642,72 @@ pub fn previous_version(path: &Path) -> Result<(BundleManifest, [u8; 32])> {
     match (v.manifest, v.tagmanifest_sha256) {
         (Some(m), Some(d)) => Ok((m, d)),
         _ => Err(bad("cannot be read as a docseal bundle".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn planned(input: &InputFile) -> Planned<'_> {
+        Planned {
+            input,
+            role: Role::Attachment,
+            title: "t".into(),
+            source_id: None,
+            capture: false,
+        }
+    }
+
+    #[test]
+    fn a_small_file_of_another_size_than_scanned_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let abs = dir.path().join("f.txt");
+        std::fs::write(&abs, b"four").unwrap();
+        for (scanned, ok) in [(4, true), (3, false), (5, false), (0, false)] {
+            let input = InputFile {
+                rel: BagPath::new("f.txt").unwrap(),
+                abs: abs.clone(),
+                size: scanned,
+            };
+            let got = read_small(&planned(&input));
+            if ok {
+                let (bytes, digest) = got.unwrap();
+                assert_eq!(bytes, b"four");
+                assert_eq!(digest, <[u8; 32]>::from(Sha256::digest(b"four")));
+            } else {
+                let e = got.unwrap_err().to_string();
+                assert!(e.contains("changed while being packed"), "{e}");
+                assert!(e.contains(&format!("({scanned} bytes expected, ")), "{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn batches_hold_only_small_files_within_the_bounds() {
+        let sizes = [10, 20, SMALL_FILE, SMALL_FILE + 1, 5];
+        let inputs: Vec<InputFile> = sizes
+            .iter()
+            .enumerate()
+            .map(|(i, &size)| InputFile {
+                rel: BagPath::new(&format!("f{i}")).unwrap(),
+                abs: PathBuf::from(format!("/nonexistent/f{i}")),
+                size,
+            })
+            .collect();
+        let plan: Vec<Planned> = inputs.iter().map(planned).collect();
+        assert_eq!(small_batch(&plan), 3);
+        assert_eq!(small_batch(&plan[3..]), 0);
+        assert_eq!(small_batch(&plan[4..]), 1);
+        let many: Vec<InputFile> = (0..(BATCH_BYTES / SMALL_FILE) + 3)
+            .map(|i| InputFile {
+                rel: BagPath::new(&format!("g{i}")).unwrap(),
+                abs: PathBuf::from("/nonexistent"),
+                size: SMALL_FILE,
+            })
+            .collect();
+        let plan: Vec<Planned> = many.iter().map(planned).collect();
+        assert_eq!(small_batch(&plan) as u64, BATCH_BYTES / SMALL_FILE);
     }
 }
