@@ -91,6 +91,8 @@ if [ $scale = 1 ]; then
     kind=$(basename "$(dirname "$d")"); n=$(basename "$d")
     bench "scale-pack-$kind-$n" "$bin pack $d -q -f -s $work/bench.key -o $work/scale.zip"
     bench "scale-verify-$kind-$n" "$bin verify $work/scale.zip -q -p $work/bench.pub"
+    mem "mem-scale-pack-$kind-$n" "$bin" pack "$d" -q -f -s "$work/bench.key" -o "$work/scale.zip"
+    mem "mem-scale-verify-$kind-$n" "$bin" verify "$work/scale.zip" -q -p "$work/bench.pub"
   done
 fi
 

@@ -282,18 +282,21 @@ fn write_payload<W: Write + Seek>(
     };
     let mut kept = p.capture.then(Vec::new);
     let mut hash_error = None;
-    let mut on_chunk = |chunk: &[u8]| {
-        if let Err(e) = hasher.update(chunk) {
-            hash_error.get_or_insert(e);
-        }
+    // The writer hands each written buffer to the hashing thread and takes
+    // a free one back: the bytes are read once and never copied for SHA-256.
+    let mut on_buffer = |buf: Vec<u8>, n: usize| -> Vec<u8> {
         if let Some(k) = kept.as_mut() {
-            k.extend_from_slice(chunk);
+            k.extend_from_slice(buf.get(..n).unwrap_or_default());
         }
-        progress.advance(chunk.len() as u64);
+        progress.advance(n as u64);
+        hasher.update_owned(buf, n).unwrap_or_else(|e| {
+            hash_error.get_or_insert(e);
+            Vec::new()
+        })
     };
     let name = format!("{root}/data/{}", p.input.rel.as_str());
     let info = zip
-        .add_stream_sized(&name, expected, &mut file, &mut on_chunk)
+        .add_stream_sized_owned(&name, expected, &mut file, &mut on_buffer)
         .map_err(|e| match e {
             _ if file.failed => Error::io(path, "read", to_io(e)),
             crate::container::Error::SizeChanged {
