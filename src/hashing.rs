@@ -137,8 +137,7 @@ fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
 }
 
 enum Job {
-    /// A buffer and how many of its first bytes to hash.
-    Data(Vec<u8>, usize),
+    Data(Vec<u8>),
     End,
 }
 
@@ -168,10 +167,9 @@ impl HashPipe {
             let mut h = Sha256::new();
             while let Ok(job) = jobs_rx.recv() {
                 match job {
-                    Job::Data(buf, n) => {
-                        h.update(buf.get(..n).unwrap_or_default());
-                        // Returned as is: clearing would make the next
-                        // reader into it zero the whole buffer again.
+                    Job::Data(mut buf) => {
+                        h.update(&buf);
+                        buf.clear();
                         let _ = free_tx.send(buf);
                     }
                     Job::End => {
@@ -210,26 +208,9 @@ impl HashPipe {
         if self.current.is_empty() {
             return Ok(());
         }
-        let mut next = self.free.recv().map_err(|_| stopped())?;
-        next.clear();
-        let full = std::mem::replace(&mut self.current, next);
-        let n = full.len();
-        self.send(Job::Data(full, n))
-    }
-
-    /// Adds the first `n` bytes of `buf` to the current file, taking the
-    /// buffer instead of copying it when the chunk is large; returns a
-    /// buffer for the caller's next chunk (possibly shorter than `buf`).
-    pub fn update_owned(&mut self, buf: Vec<u8>, n: usize) -> io::Result<Vec<u8>> {
-        if n < CHUNK / 4 {
-            self.update(buf.get(..n).unwrap_or_default())?;
-            return Ok(buf);
-        }
-        // What was copied before goes first, so the order is kept.
-        self.flush()?;
         let next = self.free.recv().map_err(|_| stopped())?;
-        self.send(Job::Data(buf, n))?;
-        Ok(next)
+        let full = std::mem::replace(&mut self.current, next);
+        self.send(Job::Data(full))
     }
 
     fn send(&self, job: Job) -> io::Result<()> {
@@ -323,21 +304,6 @@ mod tests {
             }
             let want: Vec<[u8; 32]> = files.iter().map(|f| Sha256::digest(f).into()).collect();
             assert_eq!(pipe.digests().unwrap(), want, "{n}");
-            // Owned buffers (large chunks taken, small ones copied) mixed
-            // with borrowed slices keep the bytes in order.
-            let mut pipe = HashPipe::start();
-            let mut buf = Vec::new();
-            for (i, piece) in d.chunks(CHUNK / 3 + 7).enumerate() {
-                if i % 3 == 1 {
-                    pipe.update(piece).unwrap();
-                    continue;
-                }
-                buf.clear();
-                buf.extend_from_slice(piece);
-                buf.resize(CHUNK, 0xAA);
-                buf = pipe.update_owned(buf, piece.len()).unwrap();
-            }
-            assert_eq!(pipe.finish_file().unwrap(), want[0], "{n}");
         }
     }
 

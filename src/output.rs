@@ -131,6 +131,85 @@ pub fn sync_dir(dir: &Path) {
     }
 }
 
+/// Bytes written between two background flushes of a [`Writeback`].
+const WRITEBACK_STEP: u64 = 64 << 20;
+
+/// A writer that has the kernel write its file to disk while more is
+/// being written: every [`WRITEBACK_STEP`] bytes a helper thread calls
+/// `fdatasync` on a second handle of the file. The final flush in
+/// [`PendingFile::commit`] then finds little left to write, instead of
+/// starting on the whole bundle only when everything else is done.
+/// Durability does not depend on it: `commit` still syncs the whole file.
+pub struct Writeback<W> {
+    inner: W,
+    since: u64,
+    wake: Option<std::sync::mpsc::SyncSender<()>>,
+    thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+}
+
+impl<W> Writeback<W> {
+    /// Wraps `inner`, which writes to the file of which `file` is a second
+    /// handle (from [`File::try_clone`]).
+    pub fn new(inner: W, file: File) -> Writeback<W> {
+        let (wake, woken) = std::sync::mpsc::sync_channel::<()>(1);
+        let thread = std::thread::spawn(move || {
+            while woken.recv().is_ok() {
+                file.sync_data()?;
+            }
+            Ok(())
+        });
+        Writeback {
+            inner,
+            since: 0,
+            wake: Some(wake),
+            thread: Some(thread),
+        }
+    }
+
+    /// Stops the helper thread. An error from a background flush is
+    /// returned here: the handles share one open file, so the kernel
+    /// reports a write-back error to only one of them.
+    pub fn finish(&mut self) -> std::io::Result<()> {
+        self.wake = None;
+        match self.thread.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(r)) => r,
+            Some(Err(_)) => Err(std::io::Error::other("the write-back thread stopped")),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<W> Drop for Writeback<W> {
+    fn drop(&mut self) {
+        let _ = self.finish();
+    }
+}
+
+impl<W: Write> Write for Writeback<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.since += n as u64;
+        if self.since >= WRITEBACK_STEP {
+            self.since = 0;
+            if let Some(wake) = &self.wake {
+                // Busy flushing already: the next step will wake it again.
+                let _ = wake.try_send(());
+            }
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl<W: std::io::Seek> std::io::Seek for Writeback<W> {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(pos)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,5 +265,33 @@ mod tests {
         assert_eq!(fs::read(&target).unwrap(), b"victim");
         let mode = fs::symlink_metadata(&link).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn writeback_flushes_in_the_background_and_keeps_every_byte() {
+        use std::io::{Read, Seek, SeekFrom};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.bin");
+        let mut file = File::create(&path).unwrap();
+        let handle = file.try_clone().unwrap();
+        let chunk: Vec<u8> = (0..=255u8).cycle().take(1 << 20).collect();
+        {
+            let mut w = Writeback::new(&mut file, handle);
+            // Past two steps, so the helper thread flushes at least once.
+            for _ in 0..(2 * WRITEBACK_STEP / (1 << 20) + 1) {
+                w.write_all(&chunk).unwrap();
+            }
+            w.seek(SeekFrom::Start(0)).unwrap();
+            w.write_all(b"head").unwrap();
+            w.finish().unwrap();
+            // Finishing twice is harmless (and is what Drop does).
+            w.finish().unwrap();
+        }
+        let mut back = Vec::new();
+        File::open(&path).unwrap().read_to_end(&mut back).unwrap();
+        assert_eq!(back.len() as u64, 2 * WRITEBACK_STEP + (1 << 20));
+        assert_eq!(&back[..4], b"head");
+        assert_eq!(&back[4..1 << 20], &chunk[4..]);
+        assert!(back.chunks(1 << 20).skip(1).all(|c| c == chunk.as_slice()));
     }
 }

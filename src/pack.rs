@@ -29,7 +29,7 @@ use crate::error::{Error, Result};
 use crate::hashing::HashPipe;
 use crate::manifest::{self, BundleManifest, FileRecord, Identity, Supersedes, MANIFEST_FILE};
 use crate::minisign::{KeyId, SecretKey};
-use crate::output::{Overwrite, PendingFile};
+use crate::output::{Overwrite, PendingFile, Writeback};
 use crate::progress::Progress;
 use crate::scan::{self, InputFile};
 use crate::time;
@@ -86,7 +86,12 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
     let out = opts.output;
     let total: u64 = planned.iter().map(|p| p.input.size).sum();
     progress.start("packing", total, planned.len() as u64);
-    let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, pending.file()));
+    let handle = pending
+        .file()
+        .try_clone()
+        .map_err(|e| Error::io(out, "write", e))?;
+    let file = Writeback::new(pending.file(), handle);
+    let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, file));
     let root = identity.name.clone();
     let mut records = Vec::with_capacity(planned.len());
     let mut captured: BTreeMap<String, Vec<u8>> = BTreeMap::new();
@@ -155,7 +160,12 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
         .finish()
         .map_err(|e| Error::io(out, "write", to_io(e)))?;
     buffered.flush().map_err(|e| Error::io(out, "write", e))?;
-    drop(buffered);
+    let mut file = buffered
+        .into_inner()
+        .map_err(|e| Error::io(out, "write", e.into_error()))?;
+    file.finish()
+        .map_err(|e| Error::io(out, "flush to disk", e))?;
+    drop(file);
     pending.commit()?;
     Ok(PackSummary {
         identifier: manifest.bundle.identifier.clone(),
@@ -282,21 +292,18 @@ fn write_payload<W: Write + Seek>(
     };
     let mut kept = p.capture.then(Vec::new);
     let mut hash_error = None;
-    // The writer hands each written buffer to the hashing thread and takes
-    // a free one back: the bytes are read once and never copied for SHA-256.
-    let mut on_buffer = |buf: Vec<u8>, n: usize| -> Vec<u8> {
-        if let Some(k) = kept.as_mut() {
-            k.extend_from_slice(buf.get(..n).unwrap_or_default());
-        }
-        progress.advance(n as u64);
-        hasher.update_owned(buf, n).unwrap_or_else(|e| {
+    let mut on_chunk = |chunk: &[u8]| {
+        if let Err(e) = hasher.update(chunk) {
             hash_error.get_or_insert(e);
-            Vec::new()
-        })
+        }
+        if let Some(k) = kept.as_mut() {
+            k.extend_from_slice(chunk);
+        }
+        progress.advance(chunk.len() as u64);
     };
     let name = format!("{root}/data/{}", p.input.rel.as_str());
     let info = zip
-        .add_stream_sized_owned(&name, expected, &mut file, &mut on_buffer)
+        .add_stream_sized(&name, expected, &mut file, &mut on_chunk)
         .map_err(|e| match e {
             _ if file.failed => Error::io(path, "read", to_io(e)),
             crate::container::Error::SizeChanged {
