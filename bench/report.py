@@ -94,11 +94,12 @@ def main():
                   "Pack and verify from 1 MiB to 1 GiB (one file of random bytes) and from 10 to"
                   " 100,000 files of 4 KiB; throughput per byte or time per file, and peak memory.", "",
                   "| command | input | median | per unit | peak memory |", "|---|---|---|---|---|"]
-        for k in sorted(scale, key=lambda k: (k.split("-")[1], k.split("-")[2], int(k.split("-")[-1]))):
+        # Keys are scale-<pack|verify>-scale-<size|count>-<n>.
+        for k in sorted(scale, key=lambda k: (k.split("-")[1], k.split("-")[-2], int(k.split("-")[-1]))):
             parts = k.split("-")
             n = int(parts[-1])
             secs = t[k][0]
-            if parts[2] == "size":
+            if parts[-2] == "size":
                 unit, per = f"{n} MiB", f"{(n << 20) / secs / 1e6:.0f} MB/s"
             else:
                 unit, per = f"{n:,} files", f"{secs / n * 1e6:.1f} µs/file"

@@ -189,6 +189,10 @@ impl BagPath {
     /// folding; final sigma is folded to σ). Equal keys mean the names may
     /// land on one file on macOS or Windows.
     pub fn collision_key(&self) -> String {
+        // ASCII is its own NFC, and its Unicode lowercase is ASCII's.
+        if self.0.is_ascii() {
+            return self.0.to_ascii_lowercase();
+        }
         let lower: String = self.0.nfc().collect::<String>().to_lowercase();
         lower.replace('ς', "σ").nfc().collect()
     }
@@ -280,12 +284,25 @@ fn check_segment(segment: &str) -> Result<(), PathError> {
         .next()
         .unwrap_or(segment)
         .trim_end_matches(' ');
-    if RESERVED.contains(&stem.to_lowercase().as_str()) {
+    if is_reserved(stem) {
         return Err(PathError::ReservedName {
             name: segment.to_owned(),
         });
     }
     Ok(())
+}
+
+/// Whether `stem` is a Windows device name, in any case. No reserved name
+/// is longer than 7 bytes (`conout$`), so most stems are ruled out without
+/// lowercasing; an ASCII stem is compared without allocating.
+fn is_reserved(stem: &str) -> bool {
+    if stem.len() > 7 {
+        return false;
+    }
+    if stem.is_ascii() {
+        return RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem));
+    }
+    RESERVED.contains(&stem.to_lowercase().as_str())
 }
 
 /// Finds two entries that would land on the same file: equal
@@ -425,6 +442,8 @@ mod tests {
             ("x/nul .txt", "nul .txt"),
             ("x/com¹.txt", "com¹.txt"),
             ("x/CONIN$", "CONIN$"),
+            ("x/conout$.log", "conout$.log"),
+            ("x/LPT³", "LPT³"),
         ] {
             let want = ReservedName { name: name.into() };
             assert_eq!(BagPath::new(input), Err(want), "{input:?}");

@@ -48,8 +48,22 @@ pub fn sha256_backend() -> &'static str {
 
 /// Length and SHA-256 of everything `r` yields, on this thread.
 pub fn sha256_inline(r: &mut dyn Read, progress: &dyn Progress) -> io::Result<(u64, [u8; 32])> {
+    sha256_inline_with(r, INLINE_BUF, progress)
+}
+
+/// The buffer of [`sha256_inline`].
+const INLINE_BUF: usize = 256 * 1024;
+
+/// [`sha256_inline`] with a buffer of `size` bytes: a small file gets a
+/// small buffer, since zeroing 256 KiB for each of 20,000 files of 4 KiB
+/// cost more than hashing them.
+fn sha256_inline_with(
+    r: &mut dyn Read,
+    size: usize,
+    progress: &dyn Progress,
+) -> io::Result<(u64, [u8; 32])> {
     let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 256 * 1024];
+    let mut buf = vec![0u8; size.max(1)];
     let mut total = 0u64;
     loop {
         let n = read_full(r, &mut buf)?;
@@ -117,7 +131,9 @@ pub fn sha256_auto(
     if len >= PIPELINE_MIN {
         sha256_pipelined(r, progress)
     } else {
-        sha256_inline(r, progress)
+        // One byte more than declared, so the end is seen in one read.
+        let size = usize::try_from(len.saturating_add(1)).unwrap_or(INLINE_BUF);
+        sha256_inline_with(r, size.clamp(4096, INLINE_BUF), progress)
     }
 }
 

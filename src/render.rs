@@ -129,7 +129,11 @@ pub fn list_text(l: &Listing, citations: bool) -> String {
         let _ = writeln!(s, "title      {}", escape(t));
     }
     if let Some(st) = &l.manifest.statement {
-        let authors: Vec<String> = st.authors.iter().map(|a| escape(&a.name)).collect();
+        let authors: Vec<String> = st
+            .authors
+            .iter()
+            .map(|a| escape(&a.name).into_owned())
+            .collect();
         let _ = writeln!(
             s,
             "statement  {} by {}",
@@ -154,19 +158,22 @@ pub fn list_text(l: &Listing, citations: bool) -> String {
         );
     }
     let _ = writeln!(s, "files ({}):", l.manifest.files.len());
+    // Looked up by path, not searched per file: a bundle may describe
+    // thousands of sources.
+    let urls: std::collections::HashMap<&str, &str> = l
+        .manifest
+        .statement
+        .iter()
+        .filter_map(|st| Some((st.path.as_str(), st.original_url.as_deref()?)))
+        .chain(
+            l.manifest
+                .sources
+                .iter()
+                .filter_map(|src| Some((src.path.as_str(), src.original_url.as_deref()?))),
+        )
+        .collect();
     for f in &l.manifest.files {
-        let url = l
-            .manifest
-            .sources
-            .iter()
-            .find(|src| src.path == f.path.as_str())
-            .and_then(|src| src.original_url.as_deref())
-            .or(l
-                .manifest
-                .statement
-                .as_ref()
-                .filter(|st| st.path == f.path.as_str())
-                .and_then(|st| st.original_url.as_deref()));
+        let url = urls.get(f.path.as_str());
         let _ = writeln!(
             s,
             "  {:<10} {:>10}  {}  {}",

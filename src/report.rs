@@ -202,7 +202,11 @@ impl Report {
 
 /// Escapes text that came from a bundle before it reaches a terminal:
 /// control, format and bidi characters become `\u{..}`.
-pub fn escape(s: &str) -> String {
+pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
+    // Almost every string needs nothing escaped: borrow it then.
+    if !s.chars().any(|c| c.is_control() || is_invisible(c)) {
+        return std::borrow::Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if c.is_control() || is_invisible(c) {
@@ -211,7 +215,7 @@ pub fn escape(s: &str) -> String {
             out.push(c);
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 fn is_invisible(c: char) -> bool {

@@ -26,10 +26,15 @@ pub(crate) fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<us
 
 /// Fills `buf` from `offset`; `Ok(false)` if the file ends first.
 pub(crate) fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<bool> {
+    Ok(read_at_most(file, buf, offset)? == buf.len())
+}
+
+/// Reads from `offset` until `buf` is full or the file ends; returns the count.
+pub(crate) fn read_at_most(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
     // No file reaches 2^63 bytes; a larger (hostile, zip64) offset would
     // make the system call fail with a less telling error.
     if offset.saturating_add(buf.len() as u64) > i64::MAX as u64 {
-        return Ok(false);
+        return Ok(0);
     }
     let mut done = 0;
     while done < buf.len() {
@@ -37,13 +42,13 @@ pub(crate) fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Res
             break;
         };
         match read_at(file, rest, offset.saturating_add(done as u64)) {
-            Ok(0) => return Ok(false),
+            Ok(0) => break,
             Ok(n) => done += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }
-    Ok(true)
+    Ok(done)
 }
 
 /// A `Read` over `len` bytes of a file from `pos`, by positional reads.
