@@ -194,6 +194,25 @@ exact = "to all cases of partial or total occupation"
         .expect(0);
         self.path(out)
     }
+
+    /// Packs `in/` with alice's key into `out` as [`Fixture::pack`] does,
+    /// but one day later by `SOURCE_DATE_EPOCH`: same content, another
+    /// creation date in the signed identity.
+    pub fn pack_a_day_later(&self, out: &str) -> Run {
+        docseal_env(
+            &[
+                "pack",
+                &self.p("in"),
+                "-q",
+                "-s",
+                &self.p("alice.key"),
+                "-o",
+                &self.p(out),
+            ],
+            &[("SOURCE_DATE_EPOCH", "1764374400")],
+        )
+        .expect(0)
+    }
 }
 
 /// One zip entry as found through the central directory.

@@ -155,19 +155,7 @@ fn broken_chains_are_named_by_their_own_codes() {
     // Another version 1 of the same lineage (packed at another time), and a
     // version 2 superseding it, not v1.
     statement(&f, "First version.");
-    docseal_env(
-        &[
-            "pack",
-            &f.p("in"),
-            "-q",
-            "-s",
-            &f.p("alice.key"),
-            "-o",
-            &f.p("v1b.zip"),
-        ],
-        &[("SOURCE_DATE_EPOCH", "1764374400")],
-    )
-    .expect(0);
+    f.pack_a_day_later("v1b.zip");
     pack_next(&f, "alice", "v2b.zip", "v1b.zip").expect(0);
     let v1_digest = docseal::manifest::hex(&Sha256::digest(entry(
         &fs::read(f.path("v1.zip")).unwrap(),
@@ -264,19 +252,7 @@ fn not_older_than_refuses_rollback_fork_and_another_lineage() {
     .json();
     assert_eq!(codes(&j), ["history.other-lineage"]);
     // The same version with other content is a fork.
-    docseal_env(
-        &[
-            "pack",
-            &f.p("in"),
-            "-q",
-            "-s",
-            &f.p("alice.key"),
-            "-o",
-            &f.p("v1b.zip"),
-        ],
-        &[("SOURCE_DATE_EPOCH", "1764374400")],
-    )
-    .expect(0);
+    f.pack_a_day_later("v1b.zip");
     let j = verify(
         &f,
         "v1b.zip",
@@ -287,19 +263,7 @@ fn not_older_than_refuses_rollback_fork_and_another_lineage() {
     .json();
     assert_eq!(codes(&j), ["history.rollback"]);
     statement(&f, "Third version.");
-    docseal_env(
-        &[
-            "pack",
-            &f.p("in"),
-            "-q",
-            "-s",
-            &f.p("alice.key"),
-            "-o",
-            &f.p("v1c.zip"),
-        ],
-        &[("SOURCE_DATE_EPOCH", "1764374400")],
-    )
-    .expect(0);
+    f.pack_a_day_later("v1c.zip");
     let j = verify(
         &f,
         "v1c.zip",

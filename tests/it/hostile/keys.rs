@@ -109,19 +109,7 @@ fn a_key_forging_the_trusted_key_id_is_caught() {
 fn a_signature_moved_from_another_bundle_of_the_same_signer_is_refused() {
     let f = Fixture::new();
     let mut e = entries(&f);
-    docseal_env(
-        &[
-            "pack",
-            &f.p("in"),
-            "-q",
-            "-s",
-            &f.p("alice.key"),
-            "-o",
-            &f.p("other.zip"),
-        ],
-        &[("SOURCE_DATE_EPOCH", "1764374400")],
-    )
-    .expect(0);
+    f.pack_a_day_later("other.zip");
     let other = zip_contents(&fs::read(f.path("other.zip")).unwrap());
     let moved = other
         .iter()
