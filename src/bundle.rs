@@ -177,7 +177,7 @@ impl OpenBundle {
                 .entry_reader(file.index)
                 .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e)),
             Backing::Folder(root) => {
-                let f = File::open(root.join(&file.rel))?;
+                let f = crate::scan::open_regular(&root.join(&file.rel))?;
                 Ok(Box::new(f))
             }
         }

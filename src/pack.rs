@@ -12,7 +12,6 @@
 //! when complete (see [`crate::output`]).
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::{BufWriter, Read, Seek, Write};
 use std::path::Path;
 
@@ -232,7 +231,7 @@ fn small_batch(planned: &[Planned]) -> usize {
 /// the scan saw is refused, which also bounds what is read.
 fn read_small(p: &Planned) -> Result<(Vec<u8>, [u8; 32])> {
     let path = &p.input.abs;
-    let file = File::open(path).map_err(|e| Error::io(path, "open", e))?;
+    let file = scan::open_regular(path).map_err(|e| Error::io(path, "open", e))?;
     let expected = p.input.size;
     let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     file.take(expected + 1)
@@ -279,7 +278,7 @@ fn write_payload<W: Write + Seek>(
     progress: &dyn Progress,
 ) -> Result<(FileRecord, Option<Vec<u8>>)> {
     let path = &p.input.abs;
-    let file = File::open(path).map_err(|e| Error::io(path, "open", e))?;
+    let file = scan::open_regular(path).map_err(|e| Error::io(path, "open", e))?;
     // The size from the scan chooses the header's form (zip64 from 4 GiB);
     // a file that then gives more or fewer bytes is refused, not packed.
     let expected = file

@@ -40,6 +40,30 @@ pub struct Scanned {
     pub files: Vec<InputFile>,
 }
 
+/// Opens a file found by [`scan`] (or in an unpacked bag) for reading,
+/// making sure it is still a regular file: the folder may have changed
+/// since it was scanned. On Unix a symlink put in its place is not followed
+/// (`O_NOFOLLOW`) and a FIFO does not block the open (`O_NONBLOCK`, which
+/// changes nothing for a regular file); anything but a regular file is
+/// refused with [`std::io::ErrorKind::InvalidInput`].
+pub fn open_regular(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file (it changed after the folder was read)",
+        ));
+    }
+    Ok(file)
+}
+
 /// Scans `dir`.
 pub fn scan(dir: &Path) -> Result<Scanned> {
     let meta = fs::metadata(dir).map_err(|e| Error::io(dir, "open the folder", e))?;
@@ -135,4 +159,31 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<InputFile>) -> Result<()> {
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_regular_takes_files_and_refuses_what_replaced_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f.txt");
+        fs::write(&file, b"text").unwrap();
+        assert!(open_regular(&file).is_ok());
+        assert!(open_regular(dir.path()).is_err(), "a folder");
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link");
+            std::os::unix::fs::symlink(&file, &link).unwrap();
+            assert!(open_regular(&link).is_err(), "a symlink is not followed");
+            // Opening a FIFO for reading would block without O_NONBLOCK.
+            let fifo = dir.path().join("fifo");
+            let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+            if made.is_ok_and(|s| s.success()) {
+                let e = open_regular(&fifo).unwrap_err();
+                assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput, "{e}");
+            }
+        }
+    }
 }
