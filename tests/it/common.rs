@@ -182,16 +182,7 @@ exact = "to all cases of partial or total occupation"
 
     /// Packs `in/` into `out` signed by `alice`.
     pub fn pack(&self, out: &str) -> PathBuf {
-        docseal(&[
-            "pack",
-            &self.p("in"),
-            "-q",
-            "-s",
-            &self.p("alice.key"),
-            "-o",
-            &self.p(out),
-        ])
-        .expect(0);
+        self.pack_with(out, &[]);
         self.path(out)
     }
 
@@ -199,19 +190,12 @@ exact = "to all cases of partial or total occupation"
     /// but one day later by `SOURCE_DATE_EPOCH`: same content, another
     /// creation date in the signed identity.
     pub fn pack_a_day_later(&self, out: &str) -> Run {
-        docseal_env(
-            &[
-                "pack",
-                &self.p("in"),
-                "-q",
-                "-s",
-                &self.p("alice.key"),
-                "-o",
-                &self.p(out),
-            ],
-            &[("SOURCE_DATE_EPOCH", "1764374400")],
-        )
-        .expect(0)
+        self.pack_with(out, &[("SOURCE_DATE_EPOCH", "1764374400")])
+    }
+
+    fn pack_with(&self, out: &str, env: &[(&str, &str)]) -> Run {
+        let (input, key, out) = (self.p("in"), self.p("alice.key"), self.p(out));
+        docseal_env(&["pack", &input, "-q", "-s", &key, "-o", &out], env).expect(0)
     }
 }
 
