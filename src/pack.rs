@@ -95,6 +95,8 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
     let mut records = Vec::with_capacity(planned.len());
     let mut captured: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut hasher = HashPipe::start();
+    // Records of streamed files, whose digests the hashing thread gives at the end.
+    let mut streamed = Vec::new();
     let mut rest = planned.as_slice();
     while let Some(first) = rest.first() {
         let batch = small_batch(rest);
@@ -104,6 +106,7 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
             if let Some(bytes) = bytes {
                 captured.insert(first.input.rel.as_str().to_owned(), bytes);
             }
+            streamed.push(records.len());
             records.push(record);
             rest = rest.get(1..).unwrap_or_default();
             continue;
@@ -114,7 +117,7 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
             let (bytes, digest) = r?;
             let name = format!("{root}/data/{}", p.input.rel.as_str());
             zip.add_bytes(&name, &bytes)
-                .map_err(|e| Error::io(out, "write", to_io(e)))?;
+                .map_err(|e| Error::io(out, "write", e.into()))?;
             progress.advance(bytes.len() as u64);
             records.push(record(p, bytes.len() as u64, manifest::hex(&digest))?);
             if p.capture {
@@ -123,20 +126,17 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
         }
         rest = later;
     }
-    // The streamed files' digests, in order, into the records left empty.
-    let mut digests = hasher
+    let digests = hasher
         .digests()
-        .map_err(|e| Error::io(opts.dir, "hash", e))?
-        .into_iter();
-    for record in records.iter_mut().filter(|r| r.sha256.is_empty()) {
-        let digest = digests.next().ok_or_else(|| {
-            Error::io(
-                opts.dir,
-                "hash",
-                std::io::Error::other("the hashing thread lost a file"),
-            )
-        })?;
-        record.sha256 = manifest::hex(&digest);
+        .map_err(|e| Error::io(opts.dir, "hash", e))?;
+    if digests.len() != streamed.len() {
+        let lost = std::io::Error::other("the hashing thread lost a file");
+        return Err(Error::io(opts.dir, "hash", lost));
+    }
+    for (i, digest) in streamed.into_iter().zip(&digests) {
+        if let Some(record) = records.get_mut(i) {
+            record.sha256 = manifest::hex(digest);
+        }
     }
     progress.finish();
     let citations = bind_citations(opts.dir, &description, &captured)?;
@@ -144,7 +144,7 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
     let tags = tag_files(&manifest)?;
     for (name, bytes) in &tags {
         zip.add_bytes(&format!("{root}/{name}"), bytes)
-            .map_err(|e| Error::io(out, "write", to_io(e)))?;
+            .map_err(|e| Error::io(out, "write", e.into()))?;
     }
     let tagmanifest = tags
         .iter()
@@ -153,11 +153,11 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
         .unwrap_or_default();
     for (name, bytes) in signature_entries(key, &manifest, tagmanifest)? {
         zip.add_bytes(&format!("{root}/{name}"), &bytes)
-            .map_err(|e| Error::io(out, "write", to_io(e)))?;
+            .map_err(|e| Error::io(out, "write", e.into()))?;
     }
     let mut buffered = zip
         .finish()
-        .map_err(|e| Error::io(out, "write", to_io(e)))?;
+        .map_err(|e| Error::io(out, "write", e.into()))?;
     buffered.flush().map_err(|e| Error::io(out, "write", e))?;
     let mut file = buffered
         .into_inner()
@@ -174,15 +174,6 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
         key_id: key.key_id(),
         citations: manifest.citations.len(),
     })
-}
-
-/// A container error as an I/O error, keeping the OS error (and so its
-/// kind, e.g. "no space left") when there is one.
-fn to_io(e: crate::container::Error) -> std::io::Error {
-    match e {
-        crate::container::Error::Io(e) => e,
-        e => std::io::Error::other(e.to_string()),
-    }
 }
 
 /// A reader that remembers whether it failed, so that an I/O error from
@@ -279,7 +270,7 @@ fn write_payload<W: Write + Seek>(
 ) -> Result<(FileRecord, Option<Vec<u8>>)> {
     let path = &p.input.abs;
     let file = scan::open_regular(path).map_err(|e| Error::io(path, "open", e))?;
-    // The size from the scan chooses the header's form (zip64 from 4 GiB);
+    // The open file's size chooses the header's form (zip64 from 4 GiB);
     // a file that then gives more or fewer bytes is refused, not packed.
     let expected = file
         .metadata()
@@ -304,11 +295,11 @@ fn write_payload<W: Write + Seek>(
     let info = zip
         .add_stream_sized(&name, expected, &mut file, &mut on_chunk)
         .map_err(|e| match e {
-            _ if file.failed => Error::io(path, "read", to_io(e)),
+            _ if file.failed => Error::io(path, "read", e.into()),
             crate::container::Error::SizeChanged {
                 expected, actual, ..
             } => changed(path, expected, actual),
-            e => Error::io(out, "write", to_io(e)),
+            e => Error::io(out, "write", e.into()),
         })?;
     if let Some(e) = hash_error {
         return Err(Error::io(path, "hash", e));

@@ -193,6 +193,12 @@ exact = "to all cases of partial or total occupation"
         self.pack_with(out, &[("SOURCE_DATE_EPOCH", "1764374400")])
     }
 
+    /// Runs `extract` of `bundle` into `out` with alice's public key.
+    pub fn extract(&self, bundle: &str, out: &str) -> Run {
+        let (bundle, key) = (self.p(bundle), self.p("alice.pub"));
+        docseal(&["extract", &bundle, "-q", "-p", &key, "-o", out])
+    }
+
     fn pack_with(&self, out: &str, env: &[(&str, &str)]) -> Run {
         let (input, key, out) = (self.p("in"), self.p("alice.key"), self.p(out));
         docseal_env(&["pack", &input, "-q", "-s", &key, "-o", &out], env).expect(0)

@@ -158,16 +158,7 @@ fn co_signing_an_unpacked_folder_writes_the_canonical_bundle() {
     let f = Fixture::new();
     f.key("bob");
     let bundle = fs::read(f.pack("b.zip")).unwrap();
-    docseal(&[
-        "extract",
-        &f.p("b.zip"),
-        "-q",
-        "-p",
-        &f.p("alice.pub"),
-        "-o",
-        &f.p("unpacked"),
-    ])
-    .expect(0);
+    f.extract("b.zip", &f.p("unpacked")).expect(0);
     docseal(&[
         "sign",
         &f.p("unpacked"),

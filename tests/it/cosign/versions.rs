@@ -311,16 +311,7 @@ fn a_key_rotation_announced_by_co_signing_keeps_the_lineage_verifiable() {
     let untrusted = ["bob", "mallory"].map(|n| (key_id(&f, n), "valid-untrusted".to_owned()));
     assert!(untrusted.iter().all(|u| statuses(&j).contains(u)), "{j:#}");
     // The reader takes the key the signed content announces.
-    docseal(&[
-        "extract",
-        &f.p("v1.zip"),
-        "-q",
-        "-p",
-        &f.p("alice.pub"),
-        "-o",
-        &f.p("got"),
-    ])
-    .expect(0);
+    f.extract("v1.zip", &f.p("got")).expect(0);
     let announced = f.path("got/data/keys/new.pub");
     let key = docseal::keys::read_public_key(&announced).unwrap();
     assert_eq!(key.key_id().to_string(), bob);

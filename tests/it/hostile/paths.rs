@@ -195,16 +195,7 @@ fn percent_escapes_are_decoded_exactly_once() {
         assert_eq!((code, errors.len()), (0, 0), "{name}: {report:#}");
     }
     let out = f.path("out");
-    docseal(&[
-        "extract",
-        &f.p("ok.zip"),
-        "-q",
-        "-p",
-        &f.p("alice.pub"),
-        "-o",
-        &f.p("out"),
-    ])
-    .expect(0);
+    f.extract("ok.zip", &f.p("out")).expect(0);
     assert_eq!(fs::read(out.join("data/100%25.txt")).unwrap(), b"percent\n");
     assert!(!out.join("data/100%.txt").exists(), "decoded twice");
     // A manifest written by a naive encoder names another file than the zip holds.
