@@ -164,9 +164,7 @@ fn rewrite(
 ) -> Result<()> {
     let mut pending = PendingFile::create(output, overwrite, false)?;
     let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, pending.file()));
-    let io = |e: crate::container::Error| {
-        Error::io(output, "write", std::io::Error::other(e.to_string()))
-    };
+    let io = |e: crate::container::Error| Error::io(output, "write", e.into());
     let sig_prefix = format!("{SIGNATURES_DIR}/");
     let mut sigs: Vec<(String, Vec<u8>)> = extra;
     let mut files: Vec<&BagFile> = b.files.iter().collect();
@@ -182,7 +180,9 @@ fn rewrite(
         let mut r = b
             .reader(f)
             .map_err(|e| Error::io(output, "read an entry for", e))?;
-        zip.add_stream(&format!("{root}/{}", f.rel), &mut r, &mut |_| {})
+        // Announced, so that an entry of 4 GiB or more gets its zip64
+        // sizes exactly as pack wrote them.
+        zip.add_stream_sized(&format!("{root}/{}", f.rel), f.size, &mut r, &mut |_| {})
             .map_err(io)?;
     }
     sigs.sort_by(|a, b| a.0.cmp(&b.0));
