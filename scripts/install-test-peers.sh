@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the real peers docseal's tests run against: stock minisign, Info-ZIP
-# unzip/zip, coreutils sha256sum, bagit-python 1.9 (and hyperfine/openssl for
-# the benchmark smoke run). Installs only what is missing; needs root or sudo
-# for the Debian packages.
+# unzip/zip, coreutils sha256sum, bagit-python 1.9, rsign2 (the Rust minisign,
+# for its key files; about 40 s to build) and hyperfine/openssl for the
+# benchmark smoke run. Installs only what is missing; needs root or sudo for
+# the Debian packages.
 set -euo pipefail
 
 sudo_cmd=""
@@ -26,7 +27,12 @@ if ! python3 -c 'import bagit, sys; sys.exit(0 if bagit.VERSION.startswith("1.9"
   python3 -m pip install -q --disable-pip-version-check 'bagit==1.9.0'
 fi
 
-for tool in minisign unzip zip sha256sum openssl; do
+if ! command -v rsign >/dev/null 2>&1; then
+  echo "installing rsign2 0.6.7 with cargo install" >&2
+  cargo install --locked --quiet rsign2 --version 0.6.7
+fi
+
+for tool in minisign unzip zip sha256sum openssl rsign; do
   command -v "$tool" >/dev/null 2>&1 || { echo "missing after install: $tool" >&2; exit 1; }
 done
 python3 -c 'import bagit' || { echo "missing after install: bagit-python" >&2; exit 1; }

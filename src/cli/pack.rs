@@ -13,9 +13,9 @@ pub struct PackArgs {
     /// The folder to pack (may hold a docseal.toml description).
     #[arg(value_name = "DIR")]
     dir: PathBuf,
-    /// The secret key to sign with (minisign format).
-    #[arg(short = 's', long = "secret-key", value_name = "PATH")]
-    secret_key: PathBuf,
+    /// The secret key to sign with (minisign format) [default: $DOCSEAL_HOME/docseal.key].
+    #[arg(short = 's', long = "secret-key", value_name = "PATH", env = super::keyfiles::SECRET_ENV)]
+    secret_key: Option<PathBuf>,
     /// The bundle to write.
     #[arg(short = 'o', long, value_name = "BUNDLE.zip")]
     output: PathBuf,
@@ -41,10 +41,8 @@ pub fn run(a: PackArgs) -> Result<i32> {
         Ok(v) => docseal::time::parse_epoch(&v).map_err(Error::Usage)?,
         Err(_) => docseal::time::now(),
     };
-    let key_path = a.secret_key.clone();
-    let key = docseal::keys::read_secret_key(&a.secret_key, &mut || {
-        super::passphrase::unlock(&key_path)
-    })?;
+    let key_path = super::keyfiles::secret_key_path(a.secret_key.as_deref())?;
+    let key = super::keyfiles::load_secret_key(&key_path)?;
     let supersedes = a
         .supersedes
         .as_deref()

@@ -9,6 +9,7 @@ mod cli;
 mod cosign;
 mod fuzz_regressions;
 mod hostile;
+mod keyfiles;
 mod peers;
 mod release;
 mod tamper;
