@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the real peers docseal's tests run against: stock minisign, Info-ZIP
 # unzip/zip, coreutils sha256sum, bagit-python 1.9, rsign2 (the Rust minisign,
-# for its key files; about 40 s to build) and hyperfine/openssl for the
-# benchmark smoke run. Installs only what is missing; needs root or sudo for
-# the Debian packages.
+# for its key files; about 40 s to build), man-db (the man page test), and
+# hyperfine/openssl for the benchmark smoke run. Installs only what is
+# missing; needs root or sudo for the Debian packages.
 set -euo pipefail
 
 sudo_cmd=""
@@ -16,6 +16,7 @@ command -v zip       >/dev/null 2>&1 || need_apt+=(zip)
 command -v sha256sum >/dev/null 2>&1 || need_apt+=(coreutils)
 command -v openssl   >/dev/null 2>&1 || need_apt+=(openssl)
 command -v hyperfine >/dev/null 2>&1 || need_apt+=(hyperfine)
+command -v man       >/dev/null 2>&1 || need_apt+=(man-db)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing with apt-get: ${need_apt[*]}" >&2
   $sudo_cmd apt-get update -qq
@@ -32,7 +33,7 @@ if ! command -v rsign >/dev/null 2>&1; then
   cargo install --locked --quiet rsign2 --version 0.6.7
 fi
 
-for tool in minisign unzip zip sha256sum openssl rsign; do
+for tool in minisign unzip zip sha256sum openssl rsign man; do
   command -v "$tool" >/dev/null 2>&1 || { echo "missing after install: $tool" >&2; exit 1; }
 done
 python3 -c 'import bagit' || { echo "missing after install: bagit-python" >&2; exit 1; }

@@ -3,8 +3,6 @@
 //! command definition as `--help`, so they never drift from it. The man
 //! page adds EXIT STATUS, ENVIRONMENT and FILES sections from `help`.
 
-use std::io::Write as _;
-
 use clap::Args;
 use clap_complete::Shell;
 use clap_mangen::roff::{bold, roman, Roff};
@@ -28,22 +26,21 @@ pub fn completions(a: CompletionsArgs) -> Result<i32> {
     print(&out)
 }
 
-/// Prints the man page (roff, section 1) on stdout.
+/// Prints the man page (roff, section 1) on stdout: clap_mangen's page
+/// with EXIT STATUS, ENVIRONMENT and FILES before its VERSION section.
 pub fn man() -> Result<i32> {
-    let man = clap_mangen::Man::new(super::command());
     let mut out = Vec::new();
-    let render = |out: &mut Vec<u8>| -> std::io::Result<()> {
-        man.render_title(out)?;
-        man.render_name_section(out)?;
-        man.render_synopsis_section(out)?;
-        man.render_description_section(out)?;
-        man.render_options_section(out)?;
-        man.render_subcommands_section(out)?;
-        out.write_all(reference_sections().render().as_bytes())?;
-        man.render_version_section(out)
+    clap_mangen::Man::new(super::base_command())
+        .render(&mut out)
+        .map_err(|e| Error::io("<man page>".as_ref(), "render", e))?;
+    let page = String::from_utf8_lossy(&out);
+    let extra = reference_sections().to_roff();
+    let page = match page.find(".SH VERSION") {
+        Some(at) => format!("{}{extra}{}", &page[..at], &page[at..]),
+        None => format!("{page}{extra}"),
     };
-    render(&mut out).map_err(|e| Error::io("<man page>".as_ref(), "render", e))?;
-    print(&out)
+    super::print_out(&page)?;
+    Ok(exit::OK)
 }
 
 /// EXIT STATUS, ENVIRONMENT and FILES as roff.

@@ -43,18 +43,26 @@ pub fn docseal_home() -> Result<PathBuf> {
     })
 }
 
-/// The secret key to use: the one given (clap reads `DOCSEAL_SECRET_KEY`
-/// into it), else the default in the key folder.
+/// The secret key to use: the one given, else `$DOCSEAL_SECRET_KEY`, else
+/// the default in the key folder. (Not clap's `env`: a variable set in the
+/// environment must not conflict with `sign --minisig`.)
 pub fn secret_key_path(given: Option<&Path>) -> Result<PathBuf> {
-    match given {
-        Some(p) => Ok(p.to_path_buf()),
-        None => Ok(docseal_home()?.join(SECRET_NAME)),
+    if let Some(p) = given {
+        return Ok(p.to_path_buf());
     }
+    if let Some(p) = std::env::var_os(SECRET_ENV).filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    Ok(docseal_home()?.join(SECRET_NAME))
 }
 
-/// The default secret key path for `keygen`, creating the key folder
-/// (0700 on Unix) when it does not exist yet.
+/// The secret key path for `keygen` when none is given: as
+/// [`secret_key_path`], creating the key folder (0700 on Unix) when the
+/// default one does not exist yet.
 pub fn default_secret_key_for_writing() -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os(SECRET_ENV).filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
     let home = docseal_home()?;
     if !home.exists() {
         create_private_dir(&home)?;

@@ -10,8 +10,8 @@ use docseal::output::Overwrite;
 /// Arguments of `keygen`.
 #[derive(Args, Debug)]
 pub struct KeygenArgs {
-    /// Where to write the secret key (created 0600) [default: $DOCSEAL_HOME/docseal.key].
-    #[arg(short = 's', long = "secret-key", value_name = "PATH", env = super::keyfiles::SECRET_ENV)]
+    /// Where to write the secret key (created 0600) [default: $DOCSEAL_SECRET_KEY, else $DOCSEAL_HOME/docseal.key].
+    #[arg(short = 's', long = "secret-key", value_name = "PATH")]
     secret_key: Option<PathBuf>,
     /// Where to write the public key [default: the secret key's path with .pub for .key].
     #[arg(short = 'p', long = "public-key", value_name = "PATH")]

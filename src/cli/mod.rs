@@ -52,9 +52,14 @@ enum Command {
     Man,
 }
 
-/// The whole command line definition, as `--help`, completions and the
-/// man page show it.
+/// The whole command line definition, as `--help` and completions show it.
 pub fn command() -> clap::Command {
+    base_command().after_help(help::after_help())
+}
+
+/// The command line definition without the reference text after the
+/// options (the man page gives that its own sections).
+fn base_command() -> clap::Command {
     // `--version` names the SHA-256 backend, detected at run time.
     static LONG_VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let long = LONG_VERSION.get_or_init(|| {
@@ -64,9 +69,7 @@ pub fn command() -> clap::Command {
             docseal::hashing::sha256_backend()
         )
     });
-    Cli::command()
-        .long_version(long.as_str())
-        .after_help(help::after_help())
+    Cli::command().long_version(long.as_str())
 }
 
 /// Parses the command line; on failure clap has printed the message.

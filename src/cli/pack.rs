@@ -13,8 +13,8 @@ pub struct PackArgs {
     /// The folder to pack (may hold a docseal.toml description).
     #[arg(value_name = "DIR")]
     dir: PathBuf,
-    /// The secret key to sign with (minisign format) [default: $DOCSEAL_HOME/docseal.key].
-    #[arg(short = 's', long = "secret-key", value_name = "PATH", env = super::keyfiles::SECRET_ENV)]
+    /// The secret key to sign with (minisign format) [default: $DOCSEAL_SECRET_KEY, else $DOCSEAL_HOME/docseal.key].
+    #[arg(short = 's', long = "secret-key", value_name = "PATH")]
     secret_key: Option<PathBuf>,
     /// The bundle to write.
     #[arg(short = 'o', long, value_name = "BUNDLE.zip")]

@@ -14,8 +14,13 @@ pub struct SignArgs {
     /// The bundle to co-sign.
     #[arg(value_name = "BUNDLE.zip")]
     bundle: PathBuf,
-    /// Sign with this secret key (minisign format) [default: $DOCSEAL_HOME/docseal.key].
-    #[arg(short = 's', long = "secret-key", value_name = "PATH", env = super::keyfiles::SECRET_ENV, conflicts_with = "minisig")]
+    /// Sign with this secret key (minisign format) [default: $DOCSEAL_SECRET_KEY, else $DOCSEAL_HOME/docseal.key].
+    #[arg(
+        short = 's',
+        long = "secret-key",
+        value_name = "PATH",
+        conflicts_with = "minisig"
+    )]
     secret_key: Option<PathBuf>,
     /// Add this signature made by stock minisign over the bundle's tagmanifest-sha256.txt.
     #[arg(long, value_name = "FILE", requires = "signer_key")]

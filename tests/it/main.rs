@@ -9,6 +9,7 @@ mod cli;
 mod cosign;
 mod fuzz_regressions;
 mod hostile;
+mod install;
 mod keyfiles;
 mod peers;
 mod release;
