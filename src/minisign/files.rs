@@ -254,6 +254,24 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Whatever comments a signature has, the minisign reader gives the
+        /// strict parser's result on its canonical file and on its CRLF copy.
+        #[test]
+        fn canonical_and_crlf_signatures_read_the_same(
+            t in "[ -~\t\u{e9}\u{4e2d}]{0,60}",
+            u in "[ -~\t\u{e9}]{0,60}",
+        ) {
+            let key = SecretKeyFile::parse(PLAIN_KEY).unwrap().unlock(None).unwrap();
+            let sig = key.sign(b"m", &t, &u).unwrap();
+            let text = sig.to_file_text();
+            let (read, tol) = Signature::parse_file(text.as_bytes()).unwrap();
+            proptest::prop_assert_eq!((&read, tol), (&sig, vec![]));
+            let (read, _) = Signature::parse_file(&crlf(&text)).unwrap();
+            proptest::prop_assert_eq!(&read, &sig);
+            // What the reader accepts always has a canonical form.
+            proptest::prop_assert_eq!(Signature::parse(&read.to_file_text()), Ok(sig));
+        }
+
         #[test]
         fn never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
             let _ = PublicKey::parse_file(&bytes);

@@ -276,7 +276,7 @@ pub(super) fn looks_like(bytes: &[u8]) -> Option<&'static str> {
     }
     let decoded = |l: &str| STANDARD.decode(l.trim()).ok().map(|v| v.len());
     match lines.as_slice() {
-        [only] if decoded(only) == Some(42) => Some("bare base64 public key"),
+        [only] if decoded(only) == Some(42) => Some("public key (a bare base64 line)"),
         [_, second, ..] => match decoded(second) {
             Some(42) => Some("public key"),
             Some(158) => Some("secret key"),
@@ -290,7 +290,7 @@ pub(super) fn looks_like(bytes: &[u8]) -> Option<&'static str> {
 /// `e`, or a [`Error::WrongKind`] when the file looks like another kind.
 pub(super) fn wrong_kind(bytes: &[u8], expected: &'static str, e: Error) -> Error {
     match looks_like(bytes) {
-        Some("bare base64 public key") if expected == "public key" => Error::BarePublicKey,
+        Some("public key (a bare base64 line)") if expected == "public key" => Error::BarePublicKey,
         Some(found) if found != expected => Error::WrongKind { found, expected },
         _ => e,
     }
