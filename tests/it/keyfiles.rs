@@ -5,6 +5,7 @@
 //! bad file in it, and keys made by rsign2.
 
 use std::fs;
+use std::process::Command;
 
 use crate::common::*;
 
@@ -534,4 +535,33 @@ fn keys_made_by_rsign_work_without_a_passphrase_variable() {
     );
     assert_eq!(r.code, 4, "{}", r.stderr);
     assert!(r.stderr.contains("wrong passphrase"), "{}", r.stderr);
+}
+
+/// `rsign generate` with an empty password typed (Enter, twice) on a
+/// terminal, which `script` provides; skipped where util-linux `script` is
+/// missing (the `-W` key above has the same format: encrypted with "").
+#[test]
+fn a_key_made_by_rsign_with_an_empty_typed_password_works() {
+    if !require("rsign")
+        || !Command::new("script")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    {
+        return;
+    }
+    let f = Fixture::new();
+    let cmd = format!("rsign generate -p {} -s {}", f.p("e.pub"), f.p("e.key"));
+    let o = Command::new("sh")
+        .args(["-c", &format!("(sleep 1; printf '\\r'; sleep 1; printf '\\r'; sleep 5) | script -qec '{cmd}' /dev/null")])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    let r = docseal(&["pack", &f.p("in"), "-s", &f.p("e.key"), "-o", &f.p("e.zip")]).expect(0);
+    assert!(
+        r.stderr.contains("encrypted with an empty passphrase"),
+        "{}",
+        r.stderr
+    );
+    docseal(&["verify", &f.p("e.zip"), "-p", &f.p("e.pub"), "-q"]).expect(0);
 }
