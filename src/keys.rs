@@ -33,6 +33,14 @@ pub fn read_small_file(path: &Path) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// Reads a small file that must be UTF-8 text, naming the file in every error.
+pub fn read_small_text(path: &Path) -> Result<String> {
+    String::from_utf8(read_small_file(path)?).map_err(|_| Error::Key {
+        path: path.to_path_buf(),
+        problem: "not UTF-8 text; not a key file".into(),
+    })
+}
+
 /// A key or signature read from a file, with what was tolerated in it
 /// (each note one phrase, e.g. "CRLF line endings read as LF").
 #[derive(Debug)]
