@@ -55,14 +55,16 @@ pub fn load_trusted_with_warnings(t: &TrustArgs) -> Result<(VerifyOptions, Vec<S
     for p in &t.public_keys {
         let loaded = keys::load_public_key(p)?;
         note_all(p, &loaded.notes, &mut warnings);
-        trusted.push(TrustedKey {
-            key: loaded.value,
-            origin: p.display().to_string(),
-        });
+        trusted.push(TrustedKey::from_file(
+            loaded.value,
+            &p.display().to_string(),
+        ));
     }
     for b64 in &t.inline_keys {
+        let key = keys::inline_public_key(b64)?;
         trusted.push(TrustedKey {
-            key: keys::inline_public_key(b64)?,
+            name: format!("inline {}", key.key_id()),
+            key,
             origin: format!("-P {b64}"),
         });
     }
@@ -110,10 +112,10 @@ fn load_keyring(
         match keys::load_public_key(p) {
             Ok(loaded) => {
                 note_all(p, &loaded.notes, warnings);
-                trusted.push(TrustedKey {
-                    key: loaded.value,
-                    origin: p.display().to_string(),
-                });
+                trusted.push(TrustedKey::from_file(
+                    loaded.value,
+                    &p.display().to_string(),
+                ));
             }
             Err(e) => warn(warnings, format!("skipped: {e}")),
         }
