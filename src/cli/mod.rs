@@ -162,5 +162,6 @@ pub fn load_trusted(t: &TrustArgs) -> Result<docseal::verify::VerifyOptions> {
         allow_repacked: t.allow_repacked,
         limits: docseal::container::Limits::default(),
         not_older_than: None,
+        same_signers: false,
     })
 }
