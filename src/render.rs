@@ -120,9 +120,12 @@ fn sev_word(s: Severity) -> &'static str {
 fn summary_lines(r: &Report, out: &mut Vec<String>) {
     if let Some(id) = &r.identity {
         out.push(format!(
-            "  bundle      {}, version {}, created {} (the signer's claim)",
+            "  bundle      {}, version {}",
             escape(&id.identifier),
-            id.version,
+            id.version
+        ));
+        out.push(format!(
+            "  created     {} (the signer's claim)",
             escape(&id.created)
         ));
         if let Some(t) = &id.title {

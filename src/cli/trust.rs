@@ -77,6 +77,7 @@ pub fn load_trusted_with_warnings(t: &TrustArgs) -> Result<(VerifyOptions, Vec<S
         allow_repacked: t.allow_repacked,
         limits: docseal::container::Limits::default(),
         not_older_than: None,
+        same_signers: false,
     };
     Ok((opts, warnings))
 }

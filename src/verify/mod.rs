@@ -90,6 +90,8 @@ pub struct VerifyOptions {
     pub limits: Limits,
     /// Fail when the bundle is older than, or of another lineage than, this one.
     pub not_older_than: Option<std::path::PathBuf>,
+    /// Make a change of signer across versions fatal (else a warning).
+    pub same_signers: bool,
 }
 
 impl Default for VerifyOptions {
@@ -100,6 +102,7 @@ impl Default for VerifyOptions {
             allow_repacked: false,
             limits: Limits::default(),
             not_older_than: None,
+            same_signers: false,
         }
     }
 }
