@@ -243,15 +243,19 @@ fn finding_lines(r: &Report, d: Detail, out: &mut Vec<String>) {
 pub fn wrap(s: &str, width: usize, indent: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut line = String::new();
+    let mut fresh = true; // nothing but the indent on this line yet
     for word in s.split(' ') {
         let len = line.chars().count();
-        if len > 0 && len + 1 + word.chars().count() > width {
+        if !fresh && len + 1 + word.chars().count() > width {
             out.push(std::mem::take(&mut line));
             line.push_str(indent);
-        } else if len > 0 && !line.ends_with(indent) || out.is_empty() && len > 0 {
+            fresh = true;
+        }
+        if !fresh {
             line.push(' ');
         }
         line.push_str(word);
+        fresh = false;
     }
     out.push(line);
     out
