@@ -33,7 +33,13 @@ if ! command -v rsign >/dev/null 2>&1; then
   cargo install --locked --quiet rsign2 --version 0.6.7
 fi
 
+if ! python3 -c 'import jsonschema' 2>/dev/null; then
+  echo "installing jsonschema with pip (validates the JSON reports against docs/schema/)" >&2
+  python3 -m pip install -q --disable-pip-version-check 'jsonschema>=4.18'
+fi
+
 for tool in minisign unzip zip sha256sum openssl rsign man; do
   command -v "$tool" >/dev/null 2>&1 || { echo "missing after install: $tool" >&2; exit 1; }
 done
 python3 -c 'import bagit' || { echo "missing after install: bagit-python" >&2; exit 1; }
+python3 -c 'import jsonschema' || { echo "missing after install: python3 jsonschema" >&2; exit 1; }
