@@ -164,6 +164,59 @@ impl OpenBundle {
         })
     }
 
+    /// Opens any BagIt bag for `verify --bag-only`: a zip read leniently
+    /// (with or without a top-level folder), or a folder whose file names
+    /// need only be UTF-8 (BagIt allows names docseal would never write;
+    /// whether they are safe is the checker's business, [`crate::bagcheck`]).
+    pub fn open_any_bag(path: &Path, limits: &Limits) -> Result<OpenBundle, OpenError> {
+        let meta = fs::metadata(path)
+            .map_err(|e| OpenError::new("io.open", None, format!("cannot open: {e}")))?;
+        if meta.is_dir() {
+            let root = if path.join(BAGIT_TXT).exists() {
+                path.to_path_buf()
+            } else {
+                single_subfolder(path)?
+            };
+            let mut bag = open_folder_with(&root, limits, NameRule::AnyUtf8)?;
+            bag.root = root
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            return Ok(bag);
+        }
+        let file = File::open(path)
+            .map_err(|e| OpenError::new("io.open", None, format!("cannot open: {e}")))?;
+        let zip = ZipReader::open(file, Mode::Lenient, limits)
+            .map_err(|e| OpenError::new(e.code(), None, e.to_string()))?;
+        let names: Vec<(String, u64)> = zip
+            .entries()
+            .iter()
+            .map(|e| (e.name.clone(), e.size))
+            .collect();
+        // A zip of the bag's contents has `bagit.txt` at its top: no root folder.
+        let (root, files) = if names.iter().any(|(n, _)| n == BAGIT_TXT) {
+            let files = names
+                .iter()
+                .enumerate()
+                .map(|(index, (rel, size))| BagFile {
+                    rel: rel.clone(),
+                    size: *size,
+                    index,
+                })
+                .collect();
+            (String::new(), files)
+        } else {
+            split_root(&names)?
+        };
+        Ok(OpenBundle {
+            kind: ContainerKind::RepackedZip,
+            root,
+            files,
+            backing: Backing::Zip(zip),
+        })
+    }
+
     /// The file with bag-relative name `rel`.
     pub fn find(&self, rel: &str) -> Option<&BagFile> {
         self.files.iter().find(|f| f.rel == rel)
@@ -242,13 +295,27 @@ fn open_folder(path: &Path, limits: &Limits) -> Result<OpenBundle, OpenError> {
     } else {
         single_subfolder(path)?
     };
+    open_folder_with(&root, limits, NameRule::BagPath)
+}
+
+/// Which file names a folder walk accepts.
+#[derive(Clone, Copy)]
+enum NameRule {
+    /// Only [`BagPath`]s: names docseal could have written.
+    BagPath,
+    /// Any UTF-8 name (for checking bags made by other tools).
+    AnyUtf8,
+}
+
+fn open_folder_with(root: &Path, limits: &Limits, rule: NameRule) -> Result<OpenBundle, OpenError> {
+    let root = root.to_path_buf();
     let name = root
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default()
         .to_owned();
     let mut files = Vec::new();
-    walk(&root, &root, limits, &mut files)?;
+    walk(&root, &root, limits, rule, &mut files)?;
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     for (index, f) in files.iter_mut().enumerate() {
         f.index = index;
@@ -278,24 +345,36 @@ fn single_subfolder(path: &Path) -> Result<PathBuf, OpenError> {
     }
 }
 
-fn walk(root: &Path, dir: &Path, limits: &Limits, out: &mut Vec<BagFile>) -> Result<(), OpenError> {
+fn walk(
+    root: &Path,
+    dir: &Path,
+    limits: &Limits,
+    rule: NameRule,
+    out: &mut Vec<BagFile>,
+) -> Result<(), OpenError> {
     let io_err = |e: io::Error| OpenError::new("io.read", None, format!("cannot list: {e}"));
     for entry in fs::read_dir(dir).map_err(io_err)? {
         let entry = entry.map_err(io_err)?;
         let path = entry.path();
         let rel_path = path.strip_prefix(root).unwrap_or(&path);
-        let rel = BagPath::from_fs_relative(rel_path)
-            .map_err(|e| OpenError::new("bag.bad-name", Some(lossy(rel_path)), e.to_string()))?;
+        let rel = match rule {
+            NameRule::BagPath => BagPath::from_fs_relative(rel_path)
+                .map(|p| p.as_str().to_owned())
+                .map_err(|e| {
+                    OpenError::new("bag.bad-name", Some(lossy(rel_path)), e.to_string())
+                })?,
+            NameRule::AnyUtf8 => any_utf8_name(rel_path)?,
+        };
         let meta = fs::symlink_metadata(&path).map_err(io_err)?;
         let ty = meta.file_type();
         if ty.is_dir() {
-            walk(root, &path, limits, out)?;
+            walk(root, &path, limits, rule, out)?;
         } else if ty.is_file() {
             if out.len() >= limits.max_entries as usize {
                 return Err(OpenError::new("bag.too-many-files", None, "too many files"));
             }
             out.push(BagFile {
-                rel: rel.as_str().to_owned(),
+                rel: rel.clone(),
                 size: meta.len(),
                 index: 0,
             });
@@ -307,12 +386,31 @@ fn walk(root: &Path, dir: &Path, limits: &Limits, out: &mut Vec<BagFile>) -> Res
             };
             return Err(OpenError::new(
                 "bag.not-a-regular-file",
-                Some(rel.as_str().to_owned()),
+                Some(rel),
                 format!("is a {what}, not a regular file"),
             ));
         }
     }
     Ok(())
+}
+
+/// The `/`-joined name of a path below the bag folder, refusing only
+/// names that are not UTF-8 (a BagIt manifest could not name them).
+fn any_utf8_name(rel_path: &Path) -> Result<String, OpenError> {
+    let mut parts: Vec<&str> = Vec::new();
+    for component in rel_path.components() {
+        match component.as_os_str().to_str() {
+            Some(s) => parts.push(s),
+            None => {
+                return Err(OpenError::new(
+                    "bag.bad-name",
+                    Some(lossy(rel_path)),
+                    "name is not valid UTF-8",
+                ))
+            }
+        }
+    }
+    Ok(parts.join("/"))
 }
 
 fn lossy(p: &Path) -> String {

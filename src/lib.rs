@@ -19,6 +19,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod bagcheck;
 pub mod bagit;
 pub mod bagpath;
 pub mod bundle;

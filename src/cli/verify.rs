@@ -22,9 +22,15 @@ pub struct VerifyArgs {
     /// Print only the verdict line; no progress bar.
     #[arg(short = 'q', long)]
     quiet: bool,
+    /// Check any BagIt bag (zip or folder) as RFC 8493 and bagit-python do; no signatures.
+    #[arg(long)]
+    bag_only: bool,
 }
 
 pub fn run(a: VerifyArgs) -> Result<i32> {
+    if a.bag_only {
+        return super::bag_only::run(&a.bundle, a.json, a.quiet);
+    }
     let mut opts = super::load_trusted(&a.trust)?;
     opts.not_older_than = a.not_older_than.clone();
     let progress = super::progress::for_command(a.quiet, a.json);
