@@ -167,6 +167,7 @@ pub fn check(
         counts.payload_bytes += f.size;
     }
 
+    warn_collisions(bag, out);
     for (name, list) in &resolved {
         let Some(file) = present.get(name) else {
             continue;
@@ -184,6 +185,26 @@ fn fold(p: &str) -> String {
     match BagPath::new(p) {
         Ok(b) => b.collision_key(),
         Err(_) => p.nfc().collect::<String>().to_lowercase(),
+    }
+}
+
+/// Distinct files whose names are one file on macOS or Windows: valid
+/// here, but the bag cannot be unpacked there intact.
+fn warn_collisions(bag: &OpenBundle, out: &mut Findings) {
+    let mut by_key: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for f in &bag.files {
+        by_key.entry(fold(&f.rel)).or_default().push(&f.rel);
+    }
+    for names in by_key.values().filter(|n| n.len() > 1) {
+        let shown_names: Vec<String> = names.iter().map(|n| shown(n)).collect();
+        out.warn(
+            "bagit.path.collision",
+            At::file(names.first().copied().unwrap_or_default()),
+            format!(
+                "{} differ only in case or Unicode normalisation: one file on macOS or Windows",
+                shown_names.join(" and ")
+            ),
+        );
     }
 }
 

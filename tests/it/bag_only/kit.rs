@@ -19,6 +19,7 @@ pub fn hex(alg: &str, data: &[u8]) -> String {
         "sha1" => Sha1::digest(data).to_vec(),
         "sha256" => Sha256::digest(data).to_vec(),
         "sha512" => Sha512::digest(data).to_vec(),
+        "sha3_256" => sha3::Sha3_256::digest(data).to_vec(),
         other => panic!("test kit has no {other}"),
     };
     bytes.iter().map(|b| format!("{b:02x}")).collect()

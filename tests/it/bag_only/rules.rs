@@ -359,3 +359,25 @@ fn a_bag_other_than_this_is_not_a_bag() {
     let missing = dir.path().join("nothing-here");
     crate::common::docseal(&["verify", "--bag-only", &missing.display().to_string()]).expect(5);
 }
+
+#[test]
+fn names_that_collide_elsewhere_are_valid_with_a_warning() {
+    let bag = Bag::new(
+        "1.0",
+        &["sha256"],
+        &[("data/Read.me", b"1"), ("data/READ.ME", b"2")],
+    );
+    bag.check().valid(&["bagit.path.collision"]);
+}
+
+#[test]
+fn sha3_and_unknown_algorithms() {
+    let bag = Bag::new("1.0", &["sha3_256"], &[("data/a.txt", b"alpha\n")]);
+    bag.check().valid(&[]);
+    assert!(bag.bagit_python().unwrap_or(true));
+    // A manifest of an algorithm docseal cannot compute is reported, not trusted.
+    let bag = Bag::basic();
+    bag.write("manifest-whirlpool.txt", b"00  data/a.txt\n");
+    bag.rehash_tags();
+    bag.check().valid(&["bagit.manifest.unknown-algorithm"]);
+}
