@@ -279,3 +279,6 @@ fn read_text(
         }
     }
 }
+
+#[cfg(test)]
+mod tests_hostile;
