@@ -12,9 +12,14 @@ use super::{BagReport, Severity, Verdict, FORMAT, FORMAT_VERSION};
 /// The report as text, ending in a newline.
 pub fn to_text(r: &BagReport) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "bag: {}", r.source);
+    let _ = writeln!(s, "bag: {}", terminal_safe(&r.source));
     if let (Some(v), Some(e)) = (&r.version, &r.encoding) {
-        let _ = writeln!(s, "bagit: version {v}, tag files in {e}");
+        let _ = writeln!(
+            s,
+            "bagit: version {}, tag files in {}",
+            terminal_safe(v),
+            terminal_safe(e)
+        );
     }
     if !r.payload_manifests.is_empty() || !r.tag_manifests.is_empty() {
         let _ = writeln!(
@@ -41,7 +46,12 @@ pub fn to_text(r: &BagReport) -> String {
                 (Some(p), None) => format!("{}: ", super::findings::shown(p)),
                 _ => String::new(),
             };
-            let _ = writeln!(s, "{label}[{}]: {at}{}", f.code, f.message);
+            let _ = writeln!(
+                s,
+                "{label}[{}]: {}",
+                f.code,
+                terminal_safe(&format!("{at}{}", f.message))
+            );
         }
     }
     let count = |sev| r.findings.iter().filter(|f| f.severity == sev).count();
@@ -61,6 +71,22 @@ pub fn to_text(r: &BagReport) -> String {
         ),
     };
     s
+}
+
+/// Text from the bag (names, labels, values) with control characters and
+/// bidirectional overrides escaped, so it cannot drive the terminal or
+/// reorder the line.
+fn terminal_safe(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi {
+            let _ = write!(out, "\\u{{{:04x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn list(algs: &[&str]) -> String {
@@ -89,4 +115,18 @@ pub fn to_json(r: &BagReport) -> String {
         serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bag_text_cannot_drive_the_terminal() {
+        assert_eq!(
+            terminal_safe("a\u{1b}[31mb\u{202e}c"),
+            "a\\u{001b}[31mb\\u{202e}c"
+        );
+        assert_eq!(terminal_safe("Núñez data/x"), "Núñez data/x");
+    }
 }

@@ -23,7 +23,7 @@ pub struct VerifyArgs {
     #[arg(short = 'q', long)]
     quiet: bool,
     /// Check any BagIt bag (zip or folder) as RFC 8493 and bagit-python do; no signatures.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["public_keys", "keyring", "threshold", "allow_repacked", "not_older_than"])]
     bag_only: bool,
 }
 

@@ -95,3 +95,31 @@ fn a_tag_file_in_another_encoding_than_declared_is_an_error() {
     bag.rehash_tags();
     bag.check().invalid(&["bagit.encoding.invalid"]);
 }
+
+#[test]
+fn names_and_values_from_the_bag_cannot_drive_the_terminal() {
+    let bag = Bag::basic();
+    let mut m = String::from_utf8(bag.read("manifest-sha256.txt")).unwrap();
+    m.push_str(&format!(
+        "{}  data/\u{1b}[2Jred\u{202e}txt\n",
+        hex("sha256", b"")
+    ));
+    bag.write("manifest-sha256.txt", m.as_bytes());
+    bag.write(
+        "bag-info.txt",
+        "Odd\u{1b}[31m : x\nPayload-Oxum: 11.2\n".as_bytes(),
+    );
+    bag.rehash_tags();
+    let run = crate::common::docseal(&["verify", "--bag-only", &bag.root.display().to_string()])
+        .expect(1);
+    assert!(
+        !run.stdout.contains('\u{1b}') && !run.stdout.contains('\u{202e}'),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("error[bagit.file.missing]"),
+        "{}",
+        run.stdout
+    );
+}

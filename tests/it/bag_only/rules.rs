@@ -381,3 +381,20 @@ fn sha3_and_unknown_algorithms() {
     bag.rehash_tags();
     bag.check().valid(&["bagit.manifest.unknown-algorithm"]);
 }
+
+#[test]
+fn bag_only_refuses_signature_options_rather_than_ignoring_them() {
+    let bag = Bag::basic();
+    let root = bag.root.display().to_string();
+    for extra in [
+        &["-p", "k.pub"][..],
+        &["--keyring", "keys"],
+        &["--threshold", "2"],
+        &["--allow-repacked"],
+    ] {
+        let mut args = vec!["verify", "--bag-only", &root];
+        args.extend_from_slice(extra);
+        let run = crate::common::docseal(&args).expect(2);
+        assert!(run.stderr.contains("cannot be used with"), "{}", run.stderr);
+    }
+}
