@@ -8,7 +8,7 @@
 //!
 //! Modules by responsibility:
 //! - names and formats: [`bagpath`], [`bagit`], [`manifest`], [`description`], [`minisign`], [`container`];
-//! - operations: [`scan`] + [`pack`], [`verify`] (+ [`verify_citations`]), [`list`], [`extract`], [`cosign`], [`history`];
+//! - operations: [`scan`] + [`pack`], [`verify`] (+ [`verify_citations`]), [`list`], [`extract`], [`cosign`], [`history`], [`bagcheck`] (any BagIt bag);
 //! - results: [`report`], [`render`], [`error`]; plumbing: [`output`], [`keys`], [`progress`], [`time`];
 //! - quotations: [`citations`].
 

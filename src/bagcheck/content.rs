@@ -25,6 +25,7 @@ use super::manifest::{Entries, Expected, Kind};
 use super::paths::is_system_file;
 use crate::bagpath::BagPath;
 use crate::bundle::{BagFile, OpenBundle};
+use crate::progress::Progress;
 
 /// What the content check counted.
 #[derive(Clone, Copy, Debug, Default)]
@@ -39,17 +40,34 @@ pub struct Counts {
     pub not_fetched: u64,
 }
 
-/// Checks every entry against the bag's files; `payload_manifests` names
-/// the payload manifests that were read.
+/// What the tag files said, for the content check.
+pub struct Listing<'a> {
+    /// Every listed path with its expected checksums.
+    pub entries: &'a Entries,
+    /// The lines of `fetch.txt`.
+    pub fetch: &'a [FetchEntry],
+    /// The payload manifests that were read.
+    pub payload_manifests: &'a [String],
+    /// The bag-info file's elements.
+    pub tags: &'a [Tag],
+    /// The bag-info file's name.
+    pub info_file: &'a str,
+}
+
+/// Checks every listed file against the bag's files.
 pub fn check(
     bag: &OpenBundle,
-    entries: &Entries,
-    fetch: &[FetchEntry],
-    payload_manifests: &[String],
-    tags: &[Tag],
-    info_file: &str,
+    l: &Listing<'_>,
+    progress: &dyn Progress,
     out: &mut Findings,
 ) -> Counts {
+    let Listing {
+        entries,
+        fetch,
+        payload_manifests,
+        tags,
+        info_file,
+    } = *l;
     let mut counts = Counts::default();
     let present: HashMap<&str, &BagFile> = bag.files.iter().map(|f| (f.rel.as_str(), f)).collect();
     let nfc: HashMap<String, &BagFile> = bag
@@ -167,17 +185,46 @@ pub fn check(
         counts.payload_bytes += f.size;
     }
 
+    if counts.payload_files == 0 && !entries.keys().any(|p| p.starts_with("data/")) {
+        // A zip has no folder entries to tell an empty data/ from none at all.
+        out.warn(
+            "bagit.payload.empty",
+            At::file("data/"),
+            "the payload is empty (or there is no data/ folder)",
+        );
+    }
     warn_collisions(bag, out);
+    let total: u64 = resolved
+        .keys()
+        .filter_map(|n| present.get(n))
+        .map(|f| f.size)
+        .sum();
+    progress.start("checking", total, resolved.len() as u64);
     for (name, list) in &resolved {
         let Some(file) = present.get(name) else {
             continue;
         };
-        hash_one(bag, file, list, out);
+        hash_one(bag, file, list, progress, out);
         counts.files_hashed += 1;
     }
+    progress.finish();
 
     check_oxum(tags, info_file, counts, missing_system, out);
     counts
+}
+
+/// A reader that reports each chunk to the progress sink.
+struct Counted<'a, R> {
+    inner: R,
+    progress: &'a dyn Progress,
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.advance(n as u64);
+        Ok(n)
+    }
 }
 
 /// The key under which names may be one file on macOS or Windows.
@@ -208,13 +255,20 @@ fn warn_collisions(bag: &OpenBundle, out: &mut Findings) {
     }
 }
 
-fn hash_one(bag: &OpenBundle, file: &BagFile, list: &[(&str, &Expected)], out: &mut Findings) {
+fn hash_one(
+    bag: &OpenBundle,
+    file: &BagFile,
+    list: &[(&str, &Expected)],
+    progress: &dyn Progress,
+    out: &mut Findings,
+) {
     let mut algs: Vec<Algorithm> = list.iter().map(|(_, e)| e.alg).collect();
     algs.sort_unstable();
     algs.dedup();
-    let result = bag
-        .reader(file)
-        .and_then(|mut r| digest::hash_all(&mut r, &algs));
+    let result = bag.reader(file).and_then(|r| {
+        let mut counted = Counted { inner: r, progress };
+        digest::hash_all(&mut counted, &algs)
+    });
     let got = match result {
         Ok((_, got)) => got,
         Err(e) => {

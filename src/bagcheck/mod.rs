@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use crate::bundle::{ContainerKind, OpenBundle};
 use crate::container::Limits;
+use crate::progress::Progress;
 
 pub mod content;
 pub mod declaration;
@@ -99,9 +100,9 @@ impl BagReport {
 
 /// Opens `path` (a zip, or a folder holding a bag or a single bag folder)
 /// and checks it. A bag that cannot be opened is an invalid report, not an error.
-pub fn check_path(path: &Path, limits: &Limits) -> BagReport {
+pub fn check_path(path: &Path, limits: &Limits, progress: &dyn Progress) -> BagReport {
     match OpenBundle::open_any_bag(path, limits) {
-        Ok(bag) => check(&bag, path),
+        Ok(bag) => check(&bag, path, progress),
         Err(e) if e.code == "bag.not-a-bag" => {
             let mut f = Findings::default();
             f.error(
@@ -124,16 +125,16 @@ pub fn check_path(path: &Path, limits: &Limits) -> BagReport {
     }
 }
 
-/// Checks an opened bag; `source` is only shown.
-pub fn check(bag: &OpenBundle, source: &Path) -> BagReport {
+/// Checks an opened bag; `source` is only shown; hashing reports to `progress`.
+pub fn check(bag: &OpenBundle, source: &Path, progress: &dyn Progress) -> BagReport {
     let mut report = BagReport::new(source);
     report.container = Some(bag.kind);
     let mut f = Findings::default();
-    run(bag, &mut report, &mut f);
+    run(bag, &mut report, progress, &mut f);
     report.finish(f)
 }
 
-fn run(bag: &OpenBundle, report: &mut BagReport, f: &mut Findings) {
+fn run(bag: &OpenBundle, report: &mut BagReport, progress: &dyn Progress, f: &mut Findings) {
     let Some(bagit) = bag.find(declaration::BAGIT_TXT) else {
         f.error(
             "bagit.declaration.missing",
@@ -226,7 +227,18 @@ fn run(bag: &OpenBundle, report: &mut BagReport, f: &mut Findings) {
         }
     }
 
-    let counts = content::check(bag, &entries, &fetch, &payload, &tags, info_file, f);
+    let counts = content::check(
+        bag,
+        &content::Listing {
+            entries: &entries,
+            fetch: &fetch,
+            payload_manifests: &payload,
+            tags: &tags,
+            info_file,
+        },
+        progress,
+        f,
+    );
     report.payload_files = counts.payload_files;
     report.payload_bytes = counts.payload_bytes;
     report.files_hashed = counts.files_hashed;

@@ -10,7 +10,8 @@ use docseal::error::{Error, Result};
 pub fn run(path: &Path, json: bool, quiet: bool) -> Result<i32> {
     // A path that cannot even be looked at is an I/O error (exit 5), not a bad bag.
     std::fs::metadata(path).map_err(|e| Error::io(path, "open", e))?;
-    let report = bagcheck::check_path(path, &docseal::bundle::default_limits());
+    let progress = super::progress::for_command(quiet, json);
+    let report = bagcheck::check_path(path, &docseal::bundle::default_limits(), progress.as_ref());
     let text = if json {
         render::to_json(&report)
     } else if quiet {

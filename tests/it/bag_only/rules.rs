@@ -398,3 +398,10 @@ fn bag_only_refuses_signature_options_rather_than_ignoring_them() {
         assert!(run.stderr.contains("cannot be used with"), "{}", run.stderr);
     }
 }
+
+#[test]
+fn an_empty_payload_is_valid_with_a_warning() {
+    let bag = Bag::new("1.0", &["sha256"], &[]);
+    bag.check().valid(&["bagit.payload.empty"]);
+    assert!(bag.bagit_python().unwrap_or(true));
+}
