@@ -183,12 +183,7 @@ fn run(bag: &OpenBundle, report: &mut BagReport, progress: &dyn Progress, f: &mu
             ),
         }
     }
-    let payload: Vec<String> = manifests
-        .iter()
-        .filter(|m| m.kind == Kind::Payload)
-        .map(|m| m.name.clone())
-        .collect();
-    if payload.is_empty() {
+    if !manifests.iter().any(|m| m.kind == Kind::Payload) {
         f.error(
             "bagit.manifest.none",
             At::bag(),
@@ -196,6 +191,8 @@ fn run(bag: &OpenBundle, report: &mut BagReport, progress: &dyn Progress, f: &mu
         );
     }
     let mut entries = Entries::new();
+    // The payload manifests that could be read: each must list every payload file.
+    let mut payload: Vec<String> = Vec::new();
     for m in &manifests {
         match m.kind {
             Kind::Payload => report.payload_manifests.push(m.alg.name()),
@@ -206,6 +203,9 @@ fn run(bag: &OpenBundle, report: &mut BagReport, progress: &dyn Progress, f: &mu
         };
         if let Some(t) = read_text(bag, file, &decl, f) {
             manifest::parse(&t, m, decl.version, &mut entries, f);
+            if m.kind == Kind::Payload {
+                payload.push(m.name.clone());
+            }
         }
     }
 
