@@ -214,3 +214,27 @@ fn bagit_python_agrees_on_a_sample() {
         );
     }
 }
+
+#[test]
+fn a_docseal_bundle_is_a_valid_bag_zipped_and_unpacked() {
+    let f = crate::common::Fixture::new();
+    let zip = f.pack("b.zip");
+    let r = Report::of(&zip);
+    r.valid(&[]);
+    assert_eq!(r.json["version"], "1.0");
+    assert_eq!(r.json["payload_manifests"], serde_json::json!(["sha256"]));
+    let out = f.path("unpacked");
+    if let Some(run) = crate::common::run_tool(
+        "unzip",
+        &[
+            "-q",
+            &zip.display().to_string(),
+            "-d",
+            &out.display().to_string(),
+        ],
+        f.dir.path(),
+    ) {
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        Report::of(&out).valid(&[]);
+    }
+}
