@@ -14,12 +14,13 @@
 //! Which deviations are tolerated (warnings) and which are errors is
 //! written in each module's header and listed in `docs/CONFORMANCE.md`.
 
+#[cfg(feature = "cli")]
 use std::path::Path;
 
 use serde::Serialize;
 
-use crate::bundle::{ContainerKind, OpenBundle};
-use crate::container::Limits;
+use crate::bundle::{ContainerKind, OpenBundle, OpenError};
+use crate::container::{Limits, Source};
 use crate::progress::Progress;
 
 pub mod content;
@@ -74,9 +75,9 @@ pub struct BagReport {
 }
 
 impl BagReport {
-    fn new(source: &Path) -> BagReport {
+    fn new(source: &str) -> BagReport {
         BagReport {
-            source: source.display().to_string(),
+            source: source.to_owned(),
             container: None,
             version: None,
             encoding: None,
@@ -100,33 +101,51 @@ impl BagReport {
 
 /// Opens `path` (a zip, or a folder holding a bag or a single bag folder)
 /// and checks it. A bag that cannot be opened is an invalid report, not an error.
+#[cfg(feature = "cli")]
 pub fn check_path(path: &Path, limits: &Limits, progress: &dyn Progress) -> BagReport {
+    let shown = path.display().to_string();
     match OpenBundle::open_any_bag(path, limits) {
-        Ok(bag) => check(&bag, path, progress),
-        Err(e) if e.code == "bag.not-a-bag" => {
-            let mut f = Findings::default();
-            f.error(
-                "bagit.declaration.missing",
-                At::file(declaration::BAGIT_TXT),
-                "is missing (nor is there a single bag folder): this is not a bag",
-            );
-            BagReport::new(path).finish(f)
-        }
-        Err(e) => {
-            let mut f = Findings::default();
-            let at = e.path.as_deref().map_or_else(At::bag, At::file);
-            f.error(
-                "bagit.open",
-                at,
-                format!("cannot be read as a bag ({}): {}", e.code, e.message),
-            );
-            BagReport::new(path).finish(f)
-        }
+        Ok(bag) => check(&bag, &shown, progress),
+        Err(e) => not_a_bag(&shown, &e),
     }
 }
 
+/// Checks a zipped bag given as any random-access source (no file system
+/// needed: the entry point for the wasm core); `name` is only shown.
+pub fn check_zip(
+    source: impl Source + 'static,
+    name: &str,
+    limits: &Limits,
+    progress: &dyn Progress,
+) -> BagReport {
+    match OpenBundle::any_bag_from_source(source, limits) {
+        Ok(bag) => check(&bag, name, progress),
+        Err(e) => not_a_bag(name, &e),
+    }
+}
+
+/// The report on something that could not be opened as a bag at all.
+fn not_a_bag(source: &str, e: &OpenError) -> BagReport {
+    let mut f = Findings::default();
+    if e.code == "bag.not-a-bag" {
+        f.error(
+            "bagit.declaration.missing",
+            At::file(declaration::BAGIT_TXT),
+            "is missing (nor is there a single bag folder): this is not a bag",
+        );
+    } else {
+        let at = e.path.as_deref().map_or_else(At::bag, At::file);
+        f.error(
+            "bagit.open",
+            at,
+            format!("cannot be read as a bag ({}): {}", e.code, e.message),
+        );
+    }
+    BagReport::new(source).finish(f)
+}
+
 /// Checks an opened bag; `source` is only shown; hashing reports to `progress`.
-pub fn check(bag: &OpenBundle, source: &Path, progress: &dyn Progress) -> BagReport {
+pub fn check(bag: &OpenBundle, source: &str, progress: &dyn Progress) -> BagReport {
     let mut report = BagReport::new(source);
     report.container = Some(bag.kind);
     let mut f = Findings::default();
