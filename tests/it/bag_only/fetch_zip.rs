@@ -238,3 +238,30 @@ fn a_docseal_bundle_is_a_valid_bag_zipped_and_unpacked() {
         Report::of(&out).valid(&[]);
     }
 }
+
+/// The core entry point (no file system: what the wasm build calls) gives
+/// the same report as the CLI for a zip held in memory.
+#[test]
+fn the_core_checks_a_zip_in_memory() {
+    use docseal::bagcheck::{check_zip, render, Verdict};
+    let bag = Bag::basic();
+    let Some(zip) = bag.zipped(true) else { return };
+    let bytes = std::fs::read(&zip).unwrap();
+    let limits = docseal::container::Limits::default();
+    let r = check_zip(
+        bytes.clone(),
+        "in-memory.zip",
+        &limits,
+        &docseal::progress::Silent,
+    );
+    assert_eq!(r.verdict, Verdict::Valid);
+    assert_eq!(r.files_hashed, 6);
+    let cli = Report::of(&zip);
+    let ours: serde_json::Value = serde_json::from_str(&render::to_json(&r)).unwrap();
+    assert_eq!(ours["findings"], cli.json["findings"]);
+    let mut broken = bytes;
+    let at = broken.windows(6).position(|w| w == b"alpha\n").unwrap();
+    broken[at] = b'A';
+    let r = check_zip(broken, "in-memory.zip", &limits, &docseal::progress::Silent);
+    assert_eq!(r.verdict, Verdict::Invalid);
+}
