@@ -1,7 +1,8 @@
 //! Renderings of a [`BagReport`]: text for people, JSON for programs.
 //!
 //! The text names the bag, then one line per finding (errors first, then
-//! files to fetch, then warnings), then a `verdict:` line. The JSON is the
+//! files to fetch, then warnings), then a `verdict:` line; every string from
+//! the bag is escaped for the terminal ([`crate::escape`]). The JSON is the
 //! report itself under `"format": "docseal-bagcheck"` and
 //! `"format_version": 1`; finding codes are stable.
 
@@ -73,20 +74,10 @@ pub fn to_text(r: &BagReport) -> String {
     s
 }
 
-/// Text from the bag (names, labels, values) with control characters and
-/// bidirectional overrides escaped, so it cannot drive the terminal or
-/// reorder the line.
+/// Text from the bag (names, labels, values), safe for a terminal
+/// (the project's one escaping rule, [`crate::escape`]).
 fn terminal_safe(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-        if c.is_control() || bidi {
-            let _ = write!(out, "\\u{{{:04x}}}", u32::from(c));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::escape::escape(s).into_owned()
 }
 
 fn list(algs: &[&str]) -> String {
@@ -125,7 +116,7 @@ mod tests {
     fn bag_text_cannot_drive_the_terminal() {
         assert_eq!(
             terminal_safe("a\u{1b}[31mb\u{202e}c"),
-            "a\\u{001b}[31mb\\u{202e}c"
+            "a\\u{1b}[31mb\\u{202e}c"
         );
         assert_eq!(terminal_safe("Núñez data/x"), "Núñez data/x");
     }
