@@ -102,10 +102,8 @@ pub fn to_json(r: &BagReport) -> String {
         format_version: FORMAT_VERSION,
         report: r,
     };
-    let mut out =
-        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-    out.push('\n');
-    out
+    // Bag text escaped as in every other report.
+    crate::escape::to_json_pretty(&doc)
 }
 
 #[cfg(test)]

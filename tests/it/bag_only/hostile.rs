@@ -122,4 +122,22 @@ fn names_and_values_from_the_bag_cannot_drive_the_terminal() {
         "{}",
         run.stdout
     );
+    let root = bag.root.display().to_string();
+    let json = crate::common::docseal(&["verify", "--bag-only", "--json", &root]).expect(1);
+    assert!(
+        !json.stdout.contains('\u{1b}') && !json.stdout.contains('\u{202e}'),
+        "{}",
+        json.stdout
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let paths: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert!(
+        paths.contains(&"data/\u{1b}[2Jred\u{202e}txt"),
+        "the JSON still means the name: {paths:?}"
+    );
 }
