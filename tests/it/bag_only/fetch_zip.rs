@@ -265,3 +265,52 @@ fn the_core_checks_a_zip_in_memory() {
     let r = check_zip(broken, "in-memory.zip", &limits, &docseal::progress::Silent);
     assert_eq!(r.verdict, Verdict::Invalid);
 }
+
+/// Every kind of report validates against docs/schema/bagcheck-report.schema.json.
+#[test]
+fn reports_validate_against_the_published_schema() {
+    let ok = std::process::Command::new("python3")
+        .args(["-c", "import jsonschema"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none() && std::env::var_os("DOCSEAL_REQUIRE_PEERS").is_none(),
+            "python3 jsonschema is required"
+        );
+        eprintln!("SKIPPED: python3 jsonschema is not installed");
+        return;
+    }
+    let valid = Bag::basic();
+    let invalid = Bag::basic();
+    invalid.write("data/a.txt", b"changed");
+    let l = loopback();
+    let incomplete = holey(&l);
+    std::fs::remove_file(incomplete.root.join("data/a.txt")).unwrap();
+    let junk = valid.dir.path().join("junk.zip");
+    std::fs::write(&junk, b"not a zip").unwrap();
+    let mut docs = Vec::new();
+    for (i, path) in [
+        valid.root.clone(),
+        invalid.root.clone(),
+        incomplete.root.clone(),
+        junk,
+    ]
+    .iter()
+    .enumerate()
+    {
+        let r = Report::of(path);
+        let out = valid.dir.path().join(format!("report-{i}.json"));
+        std::fs::write(&out, &r.run.stdout).unwrap();
+        docs.push(out);
+    }
+    let root = env!("CARGO_MANIFEST_DIR");
+    let o = std::process::Command::new("python3")
+        .arg(format!("{root}/tests/schema_validate.py"))
+        .arg(format!("{root}/docs/schema/bagcheck-report.schema.json"))
+        .args(&docs)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
