@@ -13,7 +13,7 @@
 //!
 //! Modules by responsibility:
 //! - names and formats: [`bagpath`], [`bagit`], [`manifest`], [`description`], [`minisign`], [`container`];
-//! - operations: [`scan`] + [`pack`], [`verify`] (one file per check; + [`verify_citations`]), [`list`], [`extract`], [`cosign`], [`history`];
+//! - operations: [`scan`] + [`pack`], [`verify`] (one file per check; + [`verify_citations`]), [`list`], [`extract`], [`cosign`], [`history`], [`bagcheck`] (any BagIt bag);
 //! - results: [`report`], [`render`], [`escape`], [`error`]; plumbing: [`output`], [`keys`], [`progress`], [`time`];
 //! - quotations: [`citations`].
 
@@ -24,6 +24,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod bagcheck;
 pub mod bagit;
 pub mod bagpath;
 pub mod bundle;

@@ -1,6 +1,7 @@
 //! Command-line definitions (clap) and dispatch. Library types never depend
 //! on clap: arguments become library options here.
 
+mod bag_only;
 mod completions;
 mod extract;
 mod help;

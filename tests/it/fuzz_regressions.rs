@@ -23,13 +23,14 @@ use docseal::report::Verdict;
 use docseal::verify::{verify, TrustedKey, VerifyOptions};
 
 /// The fuzz targets, which name both the seed folders and the vector prefixes.
-const TARGETS: [&str; 6] = [
+const TARGETS: [&str; 7] = [
     "verify_bundle",
     "minisign",
     "bagit",
     "manifest_json",
     "description",
     "zip_reader",
+    "bag_only",
 ];
 
 fn root() -> PathBuf {
@@ -169,6 +170,27 @@ fn replay_zip(data: &[u8]) -> [bool; 2] {
     })
 }
 
+/// `bag_only`: the verdict of `verify --bag-only`, consistent with its findings.
+fn replay_bag_only(data: &[u8]) -> docseal::bagcheck::Verdict {
+    use docseal::bagcheck::{self, Severity, Verdict as V};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bag.zip");
+    fs::write(&path, data).unwrap();
+    let r = bagcheck::check_path(&path, &Limits::default(), &Silent);
+    let errors = r
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    match r.verdict {
+        V::Valid | V::Incomplete => assert_eq!(errors, 0),
+        V::Invalid => assert!(errors > 0),
+    }
+    drop(bagcheck::render::to_text(&r));
+    drop(bagcheck::render::to_json(&r));
+    r.verdict
+}
+
 /// Replays `data` through `target`'s checks (a found input: must not panic,
 /// and must never verify).
 fn replay_found(target: &str, data: &[u8]) {
@@ -183,6 +205,7 @@ fn replay_found(target: &str, data: &[u8]) {
         "manifest_json" => drop(replay_manifest_json(data)),
         "description" => drop(replay_description(data)),
         "zip_reader" => drop(replay_zip(data)),
+        "bag_only" => drop(replay_bag_only(data)),
         other => panic!("no fuzz target {other}"),
     }
 }
@@ -210,6 +233,19 @@ fn every_zip_seed_opens_leniently_and_stored_ones_canonically() {
         let opened = replay_zip(&fs::read(&f).unwrap());
         let deflated = f.to_string_lossy().contains("deflated");
         assert_eq!(opened, [!deflated, true], "{}", f.display());
+    }
+}
+
+#[test]
+fn every_bag_only_seed_is_a_valid_bag() {
+    for f in files_in(&root().join("fuzz/seeds/bag_only")) {
+        let verdict = replay_bag_only(&fs::read(&f).unwrap());
+        assert_eq!(
+            verdict,
+            docseal::bagcheck::Verdict::Valid,
+            "{}",
+            f.display()
+        );
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod bag_only;
 mod citations;
 mod cli;
 mod cosign;
