@@ -9,7 +9,7 @@
 //! Modules by responsibility:
 //! - names and formats: [`bagpath`], [`bagit`], [`manifest`], [`description`], [`minisign`], [`container`];
 //! - operations: [`scan`] + [`pack`], [`verify`] (+ [`verify_citations`]), [`list`], [`extract`], [`cosign`], [`history`];
-//! - results: [`report`], [`render`], [`error`]; plumbing: [`output`], [`keys`], [`progress`], [`time`];
+//! - results: [`report`], [`render`], [`error`]; plumbing: [`output`], [`interrupt`], [`keys`], [`progress`], [`time`];
 //! - quotations: [`citations`].
 
 #![forbid(unsafe_code)]
@@ -30,6 +30,7 @@ pub mod error;
 pub mod extract;
 pub mod hashing;
 pub mod history;
+pub mod interrupt;
 pub mod keys;
 pub mod list;
 pub mod manifest;

@@ -46,6 +46,10 @@ pub struct PackOptions<'a> {
     pub created: u64,
     /// The previous version this bundle supersedes: its manifest and tag-manifest digest.
     pub supersedes: Option<(BundleManifest, [u8; 32])>,
+    /// Also pack hidden files and folders (see [`scan::ScanOptions`]).
+    pub include_hidden: bool,
+    /// Glob patterns of files and folders to leave out.
+    pub exclude: &'a [String],
 }
 
 /// What pack produced.
@@ -63,6 +67,10 @@ pub struct PackSummary {
     pub key_id: KeyId,
     /// Number of citations checked and bound.
     pub citations: usize,
+    /// What was left out of the folder, and why.
+    pub left_out: Vec<scan::LeftOut>,
+    /// Things the user should know that did not stop the pack (one line each).
+    pub warnings: Vec<String>,
 }
 
 /// A payload file with its role in the bundle.
@@ -73,14 +81,24 @@ struct Planned<'a> {
     source_id: Option<String>,
     /// Kept in memory while written, for the citation check (statement and cited sources).
     capture: bool,
+    /// Remarks of a `[[files]]` entry.
+    notes: Option<String>,
 }
 
 /// Packs `opts.dir` into `opts.output`, signed by `key`.
 pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Result<PackSummary> {
-    let scanned = scan::scan(opts.dir)?;
+    let scan_opts = scan::ScanOptions {
+        include_hidden: opts.include_hidden,
+        exclude: opts.exclude,
+        output: Some(opts.output),
+    };
+    let scanned = scan::scan(opts.dir, &scan_opts)?;
     let description = scanned.description.unwrap_or_default();
-    let planned = plan(opts.dir, &description, &scanned.files)?;
+    let planned = plan(opts.dir, &description, &scanned.files, &scanned.left_out)?;
     let identity = identity(opts, &description, key)?;
+    let warnings = retrieval_warning(&identity.created, &description)
+        .into_iter()
+        .collect();
     let mut pending = PendingFile::create(opts.output, opts.overwrite, false)?;
     let out = opts.output;
     let total: u64 = planned.iter().map(|p| p.input.size).sum();
@@ -173,6 +191,8 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
         bytes: manifest.files.iter().map(|f| f.size).sum(),
         key_id: key.key_id(),
         citations: manifest.citations.len(),
+        left_out: scanned.left_out,
+        warnings,
     })
 }
 
@@ -255,6 +275,7 @@ fn record(p: &Planned, size: u64, sha256: String) -> Result<FileRecord> {
         sha256,
         title: p.title.clone(),
         source_id: p.source_id.clone(),
+        notes: p.notes.clone(),
     })
 }
 
@@ -316,16 +337,36 @@ fn data_path(rel: &BagPath) -> Result<BagPath> {
         .map_err(|e| Error::Usage(format!("{}: {e}", rel.as_str())))
 }
 
+/// What the description says of one file: role, title, source id,
+/// whether to capture it, notes.
+type Described = (Role, String, Option<String>, bool, Option<String>);
+
 /// Gives each payload file its role and title from the description.
-fn plan<'a>(dir: &Path, d: &Description, files: &'a [InputFile]) -> Result<Vec<Planned<'a>>> {
+/// Every described file that is not in the folder is reported, with why
+/// when the scan left it out.
+fn plan<'a>(
+    dir: &Path,
+    d: &Description,
+    files: &'a [InputFile],
+    left_out: &[scan::LeftOut],
+) -> Result<Vec<Planned<'a>>> {
     let cited: Vec<&str> = d.citations.iter().map(|c| c.source.as_str()).collect();
-    let mut described: BTreeMap<&str, (Role, String, Option<String>, bool)> = BTreeMap::new();
+    let mut described: BTreeMap<&str, Described> = BTreeMap::new();
     if let Some(s) = &d.statement {
-        described.insert(&s.path, (Role::Statement, s.title.clone(), None, true));
+        described.insert(
+            &s.path,
+            (Role::Statement, s.title.clone(), None, true, None),
+        );
     }
     for s in &d.sources {
         let capture = cited.contains(&s.id.as_str());
-        let entry = (Role::Source, s.title.clone(), Some(s.id.clone()), capture);
+        let entry = (
+            Role::Source,
+            s.title.clone(),
+            Some(s.id.clone()),
+            capture,
+            None,
+        );
         described.insert(&s.path, entry);
     }
     for f in &d.files {
@@ -333,25 +374,39 @@ fn plan<'a>(dir: &Path, d: &Description, files: &'a [InputFile]) -> Result<Vec<P
             .title
             .clone()
             .unwrap_or_else(|| Description::default_title(&f.path));
-        described.insert(&f.path, (f.role, title, None, false));
+        described.insert(&f.path, (f.role, title, None, false, f.notes.clone()));
     }
-    for path in described.keys() {
-        if !files.iter().any(|f| f.rel.as_str() == *path) {
-            return Err(Error::input(
-                &dir.join(crate::description::DESCRIPTION_FILE),
-                format!("describes {path:?}, which is not a regular file in the folder"),
-            ));
-        }
+    let desc_path = dir.join(crate::description::DESCRIPTION_FILE);
+    let missing: Vec<Error> = described
+        .keys()
+        .filter(|path| {
+            files
+                .binary_search_by(|f| f.rel.as_str().cmp(path))
+                .is_err()
+        })
+        .map(|path| {
+            let why = left_out
+                .iter()
+                .find(|l| {
+                    *path == l.path || path.starts_with(l.path.as_str()) && l.path.ends_with('/')
+                })
+                .map(|l| format!(", which pack left out: {} is {}", l.path, l.reason))
+                .unwrap_or_else(|| ", which is not a regular file in the folder".into());
+            Error::input(&desc_path, format!("describes {path:?}{why}"))
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::all(missing));
     }
     Ok(files
         .iter()
         .map(|input| {
-            let (role, title, source_id, capture) = described
+            let (role, title, source_id, capture, notes) = described
                 .get(input.rel.as_str())
                 .cloned()
                 .unwrap_or_else(|| {
                     let title = Description::default_title(input.rel.as_str());
-                    (Role::Attachment, title, None, false)
+                    (Role::Attachment, title, None, false, None)
                 });
             Planned {
                 input,
@@ -359,9 +414,33 @@ fn plan<'a>(dir: &Path, d: &Description, files: &'a [InputFile]) -> Result<Vec<P
                 title,
                 source_id,
                 capture,
+                notes,
             }
         })
         .collect())
+}
+
+/// A warning when the bundle claims to be older than a copy it holds:
+/// its creation date (`SOURCE_DATE_EPOCH` or the clock) is earlier than
+/// the retrieval date of a source or of the statement.
+fn retrieval_warning(created: &str, d: &Description) -> Option<String> {
+    let day = time::date_part(created);
+    let statement = d.statement.iter().map(|s| ("the statement", &s.retrieved));
+    let sources = d.sources.iter().map(|s| (s.id.as_str(), &s.retrieved));
+    let later: Vec<(&str, &str)> = statement
+        .chain(sources)
+        .filter_map(|(who, r)| r.as_deref().map(|r| (who, r)))
+        .filter(|(_, r)| *r > day)
+        .collect();
+    let (who, latest) = later.iter().max_by_key(|(_, r)| *r)?;
+    let others = match later.len() {
+        1 => String::new(),
+        n => format!(" (and {} other records)", n - 1),
+    };
+    Some(format!(
+        "the bundle's creation date {day} is earlier than the retrieval date {latest} of {who}{others}; \
+         check SOURCE_DATE_EPOCH and the clock"
+    ))
 }
 
 /// The bundle's identity: name, identifier, version, time.
@@ -487,7 +566,20 @@ fn bind_citations(
         statement: text(&statement.path)?,
         sources,
     };
-    citations::bind(&d.citations, &texts).map_err(|e| Error::input(&desc_path, e.to_string()))
+    citations::bind(&d.citations, &texts).map_err(|first| {
+        // Bind each alone to name every citation that fails, not only the first.
+        let all: Vec<Error> = d
+            .citations
+            .iter()
+            .filter_map(|c| citations::bind(std::slice::from_ref(c), &texts).err())
+            .map(|e| Error::input(&desc_path, e.to_string()))
+            .collect();
+        if all.is_empty() {
+            Error::input(&desc_path, first.to_string())
+        } else {
+            Error::all(all)
+        }
+    })
 }
 
 /// The JSON manifest, with description paths rewritten into `data/`.
@@ -657,6 +749,7 @@ mod tests {
             title: "t".into(),
             source_id: None,
             capture: false,
+            notes: None,
         }
     }
 

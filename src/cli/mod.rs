@@ -9,6 +9,7 @@ mod pack;
 mod passphrase;
 mod progress;
 mod sign;
+mod signals;
 mod verify;
 
 use std::io::{self, Write};
@@ -25,7 +26,9 @@ Exit codes:
   3  bundle intact but not signed by enough trusted keys
   4  bad input other than the bundle (key, signature, passphrase, folder, description)
   5  I/O error
-  6  output exists (use --force)
+  6  output exists (use --force; extract never replaces a folder that is not a bag)
+  130 stopped by Ctrl-C (SIGINT); temporary files were removed
+  143 stopped by SIGTERM; temporary files were removed
   101 a bug (a panic): please report it";
 
 /// Signed, hash-manifested BagIt bundles of a statement and its sources.
@@ -109,15 +112,32 @@ pub fn run(cli: Cli) -> Result<i32> {
     }
 }
 
-/// Renders an error once: one line, plus an optional hint line.
+/// The most problems printed one per line for one error; the rest are counted.
+const MAX_PROBLEMS: usize = 50;
+
+/// Renders an error once: one line (one per problem when there are
+/// several), plus an optional hint line.
 pub fn print_error(e: &Error) {
     let mut err = io::stderr().lock();
-    let _ = writeln!(
-        err,
-        "docseal: error: {}",
-        docseal::report::escape(&e.to_string())
-    );
-    if let Some(h) = e.hint() {
+    let all = e.each();
+    for one in all.iter().take(MAX_PROBLEMS) {
+        let _ = writeln!(
+            err,
+            "docseal: error: {}",
+            docseal::report::escape(&one.to_string())
+        );
+    }
+    if all.len() > MAX_PROBLEMS {
+        let _ = writeln!(
+            err,
+            "docseal: error: and {} more problems",
+            all.len() - MAX_PROBLEMS
+        );
+    }
+    if all.len() > 1 {
+        let _ = writeln!(err, "docseal: {} problems; nothing was written", all.len());
+    }
+    if let Some(h) = all.iter().find_map(Error::hint) {
         let _ = writeln!(err, "hint: {h}");
     }
 }

@@ -40,6 +40,10 @@ pub struct SignArgs {
 }
 
 pub fn run(a: SignArgs) -> Result<i32> {
+    super::signals::install();
+    if let Some(o) = &a.output {
+        docseal::output::refuse_dash(o)?;
+    }
     if a.output.is_none() && a.bundle.is_dir() {
         return Err(Error::Usage(format!(
             "{}: an unpacked folder cannot be signed in place; give --output OUT.zip",
