@@ -92,9 +92,18 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
         exclude: opts.exclude,
         output: Some(opts.output),
     };
-    let scanned = scan::scan(opts.dir, &scan_opts)?;
+    // Problems of the folder and of the description are reported together.
+    let (scanned, mut problems) = scan::scan_all(opts.dir, &scan_opts)?;
     let description = scanned.description.unwrap_or_default();
-    let planned = plan(opts.dir, &description, &scanned.files, &scanned.left_out)?;
+    let planned = plan(opts.dir, &description, &scanned.files, &scanned.left_out);
+    let planned = match planned {
+        Ok(p) if problems.is_empty() => p,
+        Ok(_) => return Err(Error::all(problems)),
+        Err(missing) => {
+            problems.extend(missing);
+            return Err(Error::all(problems));
+        }
+    };
     let identity = identity(opts, &description, key)?;
     let warnings = retrieval_warning(&identity.created, &description)
         .into_iter()
@@ -349,7 +358,7 @@ fn plan<'a>(
     d: &Description,
     files: &'a [InputFile],
     left_out: &[scan::LeftOut],
-) -> Result<Vec<Planned<'a>>> {
+) -> std::result::Result<Vec<Planned<'a>>, Vec<Error>> {
     let cited: Vec<&str> = d.citations.iter().map(|c| c.source.as_str()).collect();
     let mut described: BTreeMap<&str, Described> = BTreeMap::new();
     if let Some(s) = &d.statement {
@@ -396,7 +405,7 @@ fn plan<'a>(
         })
         .collect();
     if !missing.is_empty() {
-        return Err(Error::all(missing));
+        return Err(missing);
     }
     Ok(files
         .iter()
@@ -432,7 +441,9 @@ fn retrieval_warning(created: &str, d: &Description) -> Option<String> {
         .filter_map(|(who, r)| r.as_deref().map(|r| (who, r)))
         .filter(|(_, r)| *r > day)
         .collect();
-    let (who, latest) = later.iter().max_by_key(|(_, r)| *r)?;
+    let latest = later.iter().map(|(_, r)| *r).max()?;
+    // The first record in file order with the latest date.
+    let (who, _) = later.iter().find(|(_, r)| *r == latest)?;
     let others = match later.len() {
         1 => String::new(),
         n => format!(" (and {} other records)", n - 1),

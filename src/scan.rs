@@ -85,16 +85,34 @@ pub fn open_regular(path: &Path) -> std::io::Result<fs::File> {
 }
 
 /// Scans `dir`: reads its description, then walks it. Every problem of
-/// the folder (each bad name, symlink, collision, a bad description entry
-/// or exclusion pattern) is returned at once.
+/// the folder (each bad name, symlink, collision, a bad description entry)
+/// is returned at once.
 pub fn scan(dir: &Path, opts: &ScanOptions) -> Result<Scanned> {
+    let (scanned, problems) = scan_all(dir, opts)?;
+    if !problems.is_empty() {
+        return Err(Error::all(problems));
+    }
+    Ok(scanned)
+}
+
+/// Like [`scan`], but returns what it found together with the problems
+/// (bad names, a description that does not parse: its `description` is
+/// then `None`), so that the caller can add its own before failing. An
+/// I/O error or a bad exclusion pattern still fails at once.
+pub fn scan_all(dir: &Path, opts: &ScanOptions) -> Result<(Scanned, Vec<Error>)> {
     let meta = fs::metadata(dir).map_err(|e| Error::io(dir, "open the folder", e))?;
     if !meta.is_dir() {
         return Err(Error::input(dir, "is not a folder"));
     }
-    let description = read_description(dir)?;
-    let desc_path = dir.join(DESCRIPTION_FILE);
     let mut problems = Vec::new();
+    let description = match read_description(dir)? {
+        Ok(d) => d,
+        Err(all) => {
+            problems.extend(all);
+            None
+        }
+    };
+    let desc_path = dir.join(DESCRIPTION_FILE);
     let mut patterns: Vec<String> = opts.exclude.to_vec();
     let from_description = description
         .as_ref()
@@ -138,14 +156,12 @@ pub fn scan(dir: &Path, opts: &ScanOptions) -> Result<Scanned> {
     if files.is_empty() && problems.is_empty() {
         problems.push(Error::input(dir, "holds no files to pack"));
     }
-    if !problems.is_empty() {
-        return Err(Error::all(problems));
-    }
-    Ok(Scanned {
+    let scanned = Scanned {
         description,
         files,
         left_out,
-    })
+    };
+    Ok((scanned, problems))
 }
 
 /// The most name collisions reported in one run.
@@ -168,31 +184,31 @@ fn collisions(files: &[InputFile]) -> Vec<(&BagPath, &BagPath)> {
     found
 }
 
-fn read_description(dir: &Path) -> Result<Option<Description>> {
+/// The description, if any; the outer error is an I/O error, the inner
+/// list every problem with the file's content.
+fn read_description(dir: &Path) -> Result<std::result::Result<Option<Description>, Vec<Error>>> {
     let path = dir.join(DESCRIPTION_FILE);
     let meta = match fs::symlink_metadata(&path) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Ok(None)),
         Err(e) => return Err(Error::io(&path, "inspect", e)),
     };
+    let one = |problem: String| Ok(Err(vec![Error::input(&path, problem)]));
     if !meta.is_file() {
-        return Err(Error::input(&path, "is not a regular file"));
+        return one("is not a regular file".into());
     }
     if meta.len() > MAX_DESCRIPTION_BYTES {
-        return Err(Error::input(
-            &path,
-            format!("larger than {MAX_DESCRIPTION_BYTES} bytes"),
-        ));
+        return one(format!("larger than {MAX_DESCRIPTION_BYTES} bytes"));
     }
     let bytes = fs::read(&path).map_err(|e| Error::io(&path, "read", e))?;
-    let text = String::from_utf8(bytes).map_err(|_| Error::input(&path, "is not UTF-8"))?;
-    Description::parse_all(&text).map(Some).map_err(|all| {
-        Error::all(
-            all.into_iter()
-                .map(|e| Error::input(&path, e.to_string()))
-                .collect(),
-        )
-    })
+    let Ok(text) = String::from_utf8(bytes) else {
+        return one("is not UTF-8".into());
+    };
+    Ok(Description::parse_all(&text).map(Some).map_err(|all| {
+        all.into_iter()
+            .map(|e| Error::input(&path, e.to_string()))
+            .collect()
+    }))
 }
 
 /// The walk's state: what it found so far.

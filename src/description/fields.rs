@@ -114,8 +114,12 @@ pub(super) fn unknown(text: &str) -> Vec<DescriptionError> {
         ("citations", "[[citations]]", CITATION, "id"),
     ] {
         for (i, t) in top.tables(list).into_iter().enumerate() {
+            // The same labels as the validation's messages.
             let entry = match t.str(name) {
-                Some(v) => format!("{list}[{i}] ({name} {})", super::validate::shown(v)),
+                Some(v) if name == "path" => {
+                    format!("{list}[{i}] (path {})", super::validate::shown(v))
+                }
+                Some(v) => super::validate::label(list, i, v),
                 None => format!("{list}[{i}]"),
             };
             check(&mut out, text, t, &entry, header, keys);

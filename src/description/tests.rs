@@ -322,7 +322,7 @@ fn every_unknown_field_is_named_with_its_table() {
         "files[0] (path \"x\"): unknown field \"note\"; [[files]] takes: path, role, title, notes"
     ), "{all:#?}");
     assert!(
-        all[1].contains("citations[0] (id \"q\"): unknown field \"page\"; [[citations]] takes:"),
+        all[1].contains("citations[0] (id q): unknown field \"page\"; [[citations]] takes:"),
         "{all:#?}"
     );
     assert!(

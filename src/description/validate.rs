@@ -245,7 +245,7 @@ fn citation(entry: &str, c: &Citation) -> Result {
 
 /// `sources[3] (id gc4-1949)`; the id is shown only when it is a slug, so
 /// a label can never carry a hostile character.
-fn label(list: &str, index: usize, id: &str) -> String {
+pub(super) fn label(list: &str, index: usize, id: &str) -> String {
     if is_slug(id) {
         format!("{list}[{index}] (id {id})")
     } else {

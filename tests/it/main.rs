@@ -11,4 +11,6 @@ mod fuzz_regressions;
 mod hostile;
 mod peers;
 mod release;
+mod selection;
+mod signals;
 mod tamper;
