@@ -48,7 +48,6 @@ pub struct PackArgs {
 }
 
 pub fn run(a: PackArgs) -> Result<i32> {
-    super::signals::install();
     let to_stdout = a.output.as_os_str() == "-";
     let overwrite = if a.force {
         Overwrite::Replace
@@ -81,6 +80,9 @@ pub fn run(a: PackArgs) -> Result<i32> {
     let key = docseal::keys::read_secret_key(&a.secret_key, &mut || {
         super::passphrase::unlock(&key_path)
     })?;
+    // After the passphrase prompt: a signal during it keeps its default
+    // effect; nothing has been created yet.
+    super::signals::install();
     let supersedes = a
         .supersedes
         .as_deref()

@@ -40,7 +40,6 @@ pub struct SignArgs {
 }
 
 pub fn run(a: SignArgs) -> Result<i32> {
-    super::signals::install();
     if let Some(o) = &a.output {
         docseal::output::refuse_dash(o)?;
     }
@@ -63,6 +62,8 @@ pub fn run(a: SignArgs) -> Result<i32> {
     };
     let id = if let Some(path) = &a.secret_key {
         let key = docseal::keys::read_secret_key(path, &mut || super::passphrase::unlock(path))?;
+        // After the passphrase prompt, whose terminal state a signal must not strand.
+        super::signals::install();
         cosign::sign(&a.bundle, CoSigner::Key(&key), &output, overwrite)?
     } else if let Some(path) = &a.minisig {
         let text = docseal::keys::read_small_text(path)?;
@@ -75,6 +76,7 @@ pub fn run(a: SignArgs) -> Result<i32> {
             .as_deref()
             .map(docseal::keys::read_public_key)
             .transpose()?;
+        super::signals::install();
         cosign::sign(
             &a.bundle,
             CoSigner::Minisig {

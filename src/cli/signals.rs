@@ -1,7 +1,8 @@
 //! Ctrl-C and SIGTERM: remove the temporary outputs, then exit.
 //!
 //! Commands that write (pack, sign, extract) install this before they
-//! start. A handler thread waits for SIGINT or SIGTERM, removes every
+//! create anything, but after any passphrase prompt (a signal during the
+//! prompt keeps its default effect: nothing exists yet to clean up). A handler thread waits for SIGINT or SIGTERM, removes every
 //! temporary file and folder registered with [`docseal::interrupt`], says
 //! so on stderr, and exits with 128 + the signal's number (130 for SIGINT,
 //! 143 for SIGTERM), as shells report a command killed by that signal.
