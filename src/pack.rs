@@ -23,15 +23,19 @@ use crate::bagpath::BagPath;
 use crate::bundle::{self, BAGIT_TXT, BAG_INFO, PAYLOAD_MANIFEST, TAG_MANIFEST};
 use crate::citations::{self, CitationRecord};
 use crate::container::ZipWriter;
-use crate::description::{Description, Role};
+use crate::description::Description;
 use crate::error::{Error, Result};
 use crate::hashing::HashPipe;
 use crate::manifest::{self, BundleManifest, FileRecord, Identity, Supersedes, MANIFEST_FILE};
 use crate::minisign::{KeyId, SecretKey};
 use crate::output::{Overwrite, PendingFile, Writeback};
 use crate::progress::Progress;
-use crate::scan::{self, InputFile};
+use crate::scan;
 use crate::time;
+
+mod plan;
+
+use plan::Planned;
 
 /// What to pack and where.
 #[derive(Clone, Debug)]
@@ -73,18 +77,6 @@ pub struct PackSummary {
     pub warnings: Vec<String>,
 }
 
-/// A payload file with its role in the bundle.
-struct Planned<'a> {
-    input: &'a InputFile,
-    role: Role,
-    title: String,
-    source_id: Option<String>,
-    /// Kept in memory while written, for the citation check (statement and cited sources).
-    capture: bool,
-    /// Remarks of a `[[files]]` entry.
-    notes: Option<String>,
-}
-
 /// Packs `opts.dir` into `opts.output`, signed by `key`.
 pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Result<PackSummary> {
     let scan_opts = scan::ScanOptions {
@@ -95,7 +87,7 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
     // Problems of the folder and of the description are reported together.
     let (scanned, mut problems) = scan::scan_all(opts.dir, &scan_opts)?;
     let description = scanned.description.unwrap_or_default();
-    let planned = plan(opts.dir, &description, &scanned.files, &scanned.left_out);
+    let planned = plan::plan(opts.dir, &description, &scanned.files, &scanned.left_out);
     let planned = match planned {
         Ok(p) if problems.is_empty() => p,
         Ok(_) => return Err(Error::all(problems)),
@@ -105,7 +97,7 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
         }
     };
     let identity = identity(opts, &description, key)?;
-    let warnings = retrieval_warning(&identity.created, &description)
+    let warnings = plan::retrieval_warning(&identity.created, &description)
         .into_iter()
         .collect();
     let mut pending = PendingFile::create(opts.output, opts.overwrite, false)?;
@@ -344,114 +336,6 @@ fn write_payload<W: Write + Seek>(
 fn data_path(rel: &BagPath) -> Result<BagPath> {
     BagPath::new(&format!("data/{}", rel.as_str()))
         .map_err(|e| Error::Usage(format!("{}: {e}", rel.as_str())))
-}
-
-/// What the description says of one file: role, title, source id,
-/// whether to capture it, notes.
-type Described = (Role, String, Option<String>, bool, Option<String>);
-
-/// Gives each payload file its role and title from the description.
-/// Every described file that is not in the folder is reported, with why
-/// when the scan left it out.
-fn plan<'a>(
-    dir: &Path,
-    d: &Description,
-    files: &'a [InputFile],
-    left_out: &[scan::LeftOut],
-) -> std::result::Result<Vec<Planned<'a>>, Vec<Error>> {
-    let cited: Vec<&str> = d.citations.iter().map(|c| c.source.as_str()).collect();
-    let mut described: BTreeMap<&str, Described> = BTreeMap::new();
-    if let Some(s) = &d.statement {
-        described.insert(
-            &s.path,
-            (Role::Statement, s.title.clone(), None, true, None),
-        );
-    }
-    for s in &d.sources {
-        let capture = cited.contains(&s.id.as_str());
-        let entry = (
-            Role::Source,
-            s.title.clone(),
-            Some(s.id.clone()),
-            capture,
-            None,
-        );
-        described.insert(&s.path, entry);
-    }
-    for f in &d.files {
-        let title = f
-            .title
-            .clone()
-            .unwrap_or_else(|| Description::default_title(&f.path));
-        described.insert(&f.path, (f.role, title, None, false, f.notes.clone()));
-    }
-    let desc_path = dir.join(crate::description::DESCRIPTION_FILE);
-    let missing: Vec<Error> = described
-        .keys()
-        .filter(|path| {
-            files
-                .binary_search_by(|f| f.rel.as_str().cmp(path))
-                .is_err()
-        })
-        .map(|path| {
-            let why = left_out
-                .iter()
-                .find(|l| {
-                    *path == l.path || path.starts_with(l.path.as_str()) && l.path.ends_with('/')
-                })
-                .map(|l| format!(", which pack left out: {} is {}", l.path, l.reason))
-                .unwrap_or_else(|| ", which is not a regular file in the folder".into());
-            Error::input(&desc_path, format!("describes {path:?}{why}"))
-        })
-        .collect();
-    if !missing.is_empty() {
-        return Err(missing);
-    }
-    Ok(files
-        .iter()
-        .map(|input| {
-            let (role, title, source_id, capture, notes) = described
-                .get(input.rel.as_str())
-                .cloned()
-                .unwrap_or_else(|| {
-                    let title = Description::default_title(input.rel.as_str());
-                    (Role::Attachment, title, None, false, None)
-                });
-            Planned {
-                input,
-                role,
-                title,
-                source_id,
-                capture,
-                notes,
-            }
-        })
-        .collect())
-}
-
-/// A warning when the bundle claims to be older than a copy it holds:
-/// its creation date (`SOURCE_DATE_EPOCH` or the clock) is earlier than
-/// the retrieval date of a source or of the statement.
-fn retrieval_warning(created: &str, d: &Description) -> Option<String> {
-    let day = time::date_part(created);
-    let statement = d.statement.iter().map(|s| ("the statement", &s.retrieved));
-    let sources = d.sources.iter().map(|s| (s.id.as_str(), &s.retrieved));
-    let later: Vec<(&str, &str)> = statement
-        .chain(sources)
-        .filter_map(|(who, r)| r.as_deref().map(|r| (who, r)))
-        .filter(|(_, r)| *r > day)
-        .collect();
-    let latest = later.iter().map(|(_, r)| *r).max()?;
-    // The first record in file order with the latest date.
-    let (who, _) = later.iter().find(|(_, r)| *r == latest)?;
-    let others = match later.len() {
-        1 => String::new(),
-        n => format!(" (and {} other records)", n - 1),
-    };
-    Some(format!(
-        "the bundle's creation date {day} is earlier than the retrieval date {latest} of {who}{others}; \
-         check SOURCE_DATE_EPOCH and the clock"
-    ))
 }
 
 /// The bundle's identity: name, identifier, version, time.
@@ -751,6 +635,8 @@ pub fn previous_version(path: &Path) -> Result<(BundleManifest, [u8; 32])> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::description::Role;
+    use crate::scan::InputFile;
     use std::path::PathBuf;
 
     fn planned(input: &InputFile) -> Planned<'_> {
