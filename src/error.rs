@@ -192,3 +192,24 @@ impl Error {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn several_problems_show_the_first_and_count_the_rest() {
+        let one = || Error::input(Path::new("a"), "bad");
+        assert!(matches!(Error::all(vec![one()]), Error::Input { .. }));
+        let two = Error::all(vec![one(), Error::Exists { path: "b".into() }]);
+        assert_eq!(two.to_string(), "a: bad (and 1 more problem)");
+        assert_eq!(two.exit_code(), exit::BAD_INPUT, "the first problem's code");
+        assert_eq!(two.each().len(), 2);
+        let three = Error::all(vec![one(), one(), one()]);
+        assert_eq!(three.to_string(), "a: bad (and 2 more problems)");
+        assert_eq!(
+            Error::ExistsKept { path: "c".into() }.exit_code(),
+            exit::EXISTS
+        );
+    }
+}

@@ -132,3 +132,32 @@ pub(super) fn retrieval_warning(created: &str, d: &Description) -> Option<String
          check SOURCE_DATE_EPOCH and the clock"
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warns_only_when_created_before_a_retrieval() {
+        let d = Description::parse(
+            "[statement]\npath = \"s.txt\"\ntitle = \"S\"\nretrieved = \"2026-11-30\"\n\
+             [[sources]]\nid = \"a\"\npath = \"a.txt\"\ntitle = \"A\"\nretrieved = \"2026-11-28\"\n\
+             [[sources]]\nid = \"b\"\npath = \"b.txt\"\ntitle = \"B\"\n",
+        )
+        .unwrap();
+        let at = |day: &str| retrieval_warning(&format!("{day}T12:00:00Z"), &d);
+        assert_eq!(at("2026-11-30"), None, "the same day is not earlier");
+        assert_eq!(at("2027-01-01"), None);
+        let w = at("2026-11-29").unwrap();
+        assert!(w.starts_with("the bundle's creation date 2026-11-29 is earlier than the retrieval date 2026-11-30 of the statement;"), "{w}");
+        let w = at("2025-11-28").unwrap();
+        assert!(
+            w.contains("2026-11-30 of the statement (and 1 other records)"),
+            "{w}"
+        );
+        assert_eq!(
+            retrieval_warning("2020-01-01T00:00:00Z", &Description::default()),
+            None
+        );
+    }
+}
