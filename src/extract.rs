@@ -41,7 +41,7 @@ pub fn extract(
 ) -> Result<Report> {
     output::refuse_dash(target)?;
     check_target(target, overwrite)?;
-    let verified = verify::verify(bundle, opts, progress);
+    let verified = verify::verify(bundle, opts, progress)?;
     let (Some(open), Verdict::Valid) = (&verified.bundle, verified.report.verdict) else {
         return Ok(verified.report);
     };
@@ -59,7 +59,7 @@ pub fn extract(
             ..opts.clone()
         },
         &Silent,
-    );
+    )?;
     if again.report.verdict != Verdict::Valid {
         return Err(Error::Bundle {
             path: bundle.to_path_buf(),
