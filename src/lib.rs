@@ -14,7 +14,7 @@
 //! Modules by responsibility:
 //! - names and formats: [`bagpath`], [`bagit`], [`manifest`], [`description`], [`minisign`], [`container`];
 //! - operations: [`scan`] + [`pack`], [`verify`] (one file per check; + [`verify_citations`]), [`list`], [`extract`], [`cosign`], [`history`], [`bagcheck`] (any BagIt bag);
-//! - results: [`report`], [`render`], [`escape`], [`error`]; plumbing: [`output`], [`keys`], [`progress`], [`time`];
+//! - results: [`report`], [`render`], [`escape`], [`error`]; plumbing: [`output`], [`interrupt`], [`keys`], [`progress`], [`time`];
 //! - quotations: [`citations`].
 
 #![forbid(unsafe_code)]
@@ -40,6 +40,8 @@ pub mod extract;
 pub mod hashing;
 #[cfg(feature = "cli")]
 pub mod history;
+#[cfg(feature = "cli")]
+pub mod interrupt;
 #[cfg(feature = "cli")]
 pub mod keys;
 #[cfg(feature = "cli")]

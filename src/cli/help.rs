@@ -19,7 +19,9 @@ pub const EXIT_CODES: &[(&str, &str)] = &[
         "bad input other than the bundle (key, signature, passphrase, folder, description, a --not-older-than bundle that does not verify)",
     ),
     ("5", "I/O error"),
-    ("6", "output exists (use --force)"),
+    ("6", "output exists (use --force; extract never replaces a folder that is not a bag)"),
+    ("130", "stopped by Ctrl-C (SIGINT); temporary files were removed"),
+    ("143", "stopped by SIGTERM; temporary files were removed"),
     ("101", "a bug (a panic): please report it"),
 ];
 

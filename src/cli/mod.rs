@@ -14,6 +14,7 @@ mod passphrase;
 mod progress;
 mod sign;
 mod trust;
+mod signals;
 mod verify;
 
 pub use trust::{load_trusted, TrustArgs};
@@ -103,15 +104,32 @@ pub fn run(cli: Cli) -> Result<i32> {
     }
 }
 
-/// Renders an error once: one line, plus an optional hint line.
+/// The most problems printed one per line for one error; the rest are counted.
+const MAX_PROBLEMS: usize = 50;
+
+/// Renders an error once: one line (one per problem when there are
+/// several), plus an optional hint line.
 pub fn print_error(e: &Error) {
     let mut err = io::stderr().lock();
-    let _ = writeln!(
-        err,
-        "docseal: error: {}",
-        docseal::report::escape(&e.to_string())
-    );
-    if let Some(h) = e.hint() {
+    let all = e.each();
+    for one in all.iter().take(MAX_PROBLEMS) {
+        let _ = writeln!(
+            err,
+            "docseal: error: {}",
+            docseal::report::escape(&one.to_string())
+        );
+    }
+    if all.len() > MAX_PROBLEMS {
+        let _ = writeln!(
+            err,
+            "docseal: error: and {} more problems",
+            all.len() - MAX_PROBLEMS
+        );
+    }
+    if all.len() > 1 {
+        let _ = writeln!(err, "docseal: {} problems; nothing was written", all.len());
+    }
+    if let Some(h) = all.iter().find_map(Error::hint) {
         let _ = writeln!(err, "hint: {h}");
     }
 }

@@ -53,6 +53,9 @@ pub struct SignArgs {
 }
 
 pub fn run(a: SignArgs) -> Result<i32> {
+    if let Some(o) = &a.output {
+        docseal::output::refuse_dash(o)?;
+    }
     if a.output.is_none() && a.bundle.is_dir() {
         return Err(Error::Usage(format!(
             "{}: an unpacked folder cannot be signed in place; give --output OUT.zip",
@@ -82,6 +85,7 @@ pub fn run(a: SignArgs) -> Result<i32> {
             (None, Some(b64)) => Some(docseal::keys::inline_public_key(b64)?),
             (None, None) => None,
         };
+        super::signals::install();
         cosign::sign(
             &a.bundle,
             CoSigner::Minisig {
@@ -95,6 +99,8 @@ pub fn run(a: SignArgs) -> Result<i32> {
     } else {
         let path = super::keyfiles::secret_key_path(a.secret_key.as_deref())?;
         let key = super::keyfiles::load_secret_key(&path)?;
+        // After the passphrase prompt, whose terminal state a signal must not strand.
+        super::signals::install();
         cosign::sign(&a.bundle, CoSigner::Key(&key), &output, overwrite)?
     };
     if !a.quiet {

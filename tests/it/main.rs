@@ -17,4 +17,6 @@ mod peers;
 mod release;
 mod report;
 mod schema;
+mod selection;
+mod signals;
 mod tamper;
