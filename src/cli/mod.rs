@@ -13,8 +13,8 @@ mod pack;
 mod passphrase;
 mod progress;
 mod sign;
-mod trust;
 mod signals;
+mod trust;
 mod verify;
 
 pub use trust::{load_trusted, TrustArgs};
