@@ -7,7 +7,9 @@
 //! (C0, DEL, C1), no backslash, no leading `/`, no drive prefix (`C:`) at
 //! the start of any segment, and no empty, `.` or `..` segment. A single
 //! trailing `/` marks a directory entry. Length is checked before anything
-//! else so that a hostile name costs nothing.
+//! else so that a hostile name costs nothing. Directory entries, which
+//! extractors create, must moreover be bag paths that neither equal nor
+//! lie inside a file's name (up to [`BagPath::collision_key`]).
 
 use std::collections::HashMap;
 
