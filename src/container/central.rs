@@ -191,6 +191,7 @@ fn check_record(
             return Err(Error::Zip64Unsupported { entry, what });
         }
     };
+    extras::check_features(h.version_needed, h.flags, &name, "central header")?;
     if h.flags & format::FLAG_DESCRIPTOR != 0 {
         if mode == Mode::Canonical {
             return Err(Error::DataDescriptor { entry: name });

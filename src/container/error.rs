@@ -350,6 +350,21 @@ pub enum Error {
         /// What is unexpected.
         what: &'static str,
     },
+    /// A header whose "version needed to extract" is above 4.5 (zip64) or
+    /// that sets a flag bit beyond the deflate options, the descriptor and
+    /// UTF-8 bits: some readers skip such an entry ("need PK compat.
+    /// v6.3"), others extract it.
+    #[error("entry {entry:?}: {record} {what} {value:#x} is not one every reader extracts")]
+    UnsupportedFeature {
+        /// The entry concerned.
+        entry: String,
+        /// `local header` or `central header`.
+        record: &'static str,
+        /// `version needed` or `flags`.
+        what: &'static str,
+        /// The value found.
+        value: u16,
+    },
     /// A directory entry that is not a bag path inside the bundle's top
     /// folder, or whose name equals, or is a folder of, a file's name (up
     /// to case and Unicode normalisation): extracting it would shadow or
@@ -418,6 +433,7 @@ impl Error {
             NameEncoding { .. } => "zip.name-encoding",
             UnexpectedAttributes { .. } => "zip.unexpected-attributes",
             BadDirectory { .. } => "zip.bad-directory",
+            UnsupportedFeature { .. } => "zip.unsupported-feature",
             Poisoned => "zip.writer-poisoned",
             Io(_) => "zip.io",
         }
@@ -456,7 +472,8 @@ impl Error {
             | UnexpectedExtraField { entry, .. }
             | NameEncoding { entry }
             | UnexpectedAttributes { entry, .. }
-            | BadDirectory { entry, .. } => Some(entry),
+            | BadDirectory { entry, .. }
+            | UnsupportedFeature { entry, .. } => Some(entry),
             _ => None,
         }
     }

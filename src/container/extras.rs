@@ -88,6 +88,38 @@ fn check_field(id: u16, len: usize, entry: &str, record: &'static str) -> Result
     })
 }
 
+/// Flag bits every reader handles: deflate options (bits 1, 2), data
+/// descriptor (3), UTF-8 names (11). The encryption bits get their own
+/// code before this check.
+const KNOWN_FLAGS: u16 = 0x0002 | 0x0004 | 0x0008 | 0x0800;
+
+/// The highest "version needed to extract" every reader handles: 4.5,
+/// zip64 (Info-ZIP `unzip` 6.0 skips entries that need more).
+const MAX_VERSION_NEEDED: u16 = 45;
+
+/// Refuses a header whose version needed or flags some reader would not
+/// extract.
+pub(crate) fn check_features(
+    version_needed: u16,
+    flags: u16,
+    entry: &str,
+    record: &'static str,
+) -> Result<(), Error> {
+    let refuse = |what, value| Error::UnsupportedFeature {
+        entry: entry.to_owned(),
+        record,
+        what,
+        value,
+    };
+    if version_needed & 0xFF > MAX_VERSION_NEEDED {
+        return Err(refuse("version needed", version_needed));
+    }
+    if flags & !KNOWN_FLAGS != 0 {
+        return Err(refuse("flags", flags));
+    }
+    Ok(())
+}
+
 /// The zip record signatures a reader might act upon, with their names.
 const SIGNATURES: [(&[u8; 4], &str); 6] = [
     (b"PK\x03\x04", "local header"),

@@ -302,6 +302,7 @@ pub(crate) fn compare(rec: &Record, local: &Local, mode: Mode) -> Result<(), Err
     if (l.flags ^ c.flags) & flag_mask != 0 {
         return Err(mismatch("flags"));
     }
+    super::extras::check_features(l.version_needed, l.flags, &rec.name, "local header")?;
     if l.method != c.method {
         return Err(mismatch("method"));
     }

@@ -48,7 +48,8 @@
 //! "version made by" names, nor has setuid/setgid/sticky bits or MS-DOS
 //! attributes beyond read-only, hidden, system, directory and archive;
 //! every extra field is on the allow-list of `extras` (times, owner ids,
-//! zip64: never a Unicode path or comment); every local header agrees
+//! zip64: never a Unicode path or comment); no header needs a version
+//! above 4.5 or sets flags beyond deflate options, descriptor and UTF-8; every local header agrees
 //! with its central record (zip64 markers resolved); the entries' byte
 //! ranges start at offset 0, follow each other without a gap, never
 //! overlap and end where the central directory starts, so every byte

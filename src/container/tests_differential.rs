@@ -355,3 +355,43 @@ fn directory_entries_may_not_shadow_files_or_break_path_rules() {
         assert_eq!(got.map(|v| v.len()).ok(), Some(1), "{ok:?}");
     }
 }
+
+#[test]
+fn versions_and_flags_some_reader_skips_are_refused() {
+    let local_version = patched(|b| put16(&mut b.bytes, b.locals[0] + 4, 63));
+    let central_version = patched(|b| put16(&mut b.bytes, b.centrals[0] + 6, 63));
+    let patched_data = entry_with(|e| e.flags |= 0x0020);
+    let local_flag = patched(|b| put16(&mut b.bytes, b.locals[0] + 6, 0x0810));
+    check(
+        vec![
+            (
+                "version 6.3, local",
+                local_version,
+                LENIENT,
+                "zip.unsupported-feature",
+            ),
+            (
+                "version 6.3, central",
+                central_version,
+                BOTH,
+                "zip.unsupported-feature",
+            ),
+            (
+                "patched data flag",
+                patched_data,
+                BOTH,
+                "zip.unsupported-feature",
+            ),
+            (
+                "enhanced deflate flag, local",
+                local_flag,
+                LENIENT,
+                "zip.unsupported-feature",
+            ),
+        ],
+        &Limits::default(),
+    );
+    // Deflate option bits (Info-ZIP's -9 sets bit 1) are fine when lenient.
+    let options = entry_with(|e| e.flags |= 0x0002);
+    assert!(outcome(&options, super::Mode::Lenient, &Limits::default()).is_ok());
+}

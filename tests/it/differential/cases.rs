@@ -130,6 +130,16 @@ pub fn hostile(f: &Fixture) -> Vec<Case> {
             "zip.unexpected-extra-field",
         ),
         both(
+            "an entry needing zip version 6.3 (unzip skips it)",
+            edited(&e, |z| z.entry(notes).version_needed = 63),
+            "zip.unsupported-feature",
+        ),
+        both(
+            "the patched-data flag",
+            edited(&e, |z| z.entry(notes).flags |= 0x0020),
+            "zip.unsupported-feature",
+        ),
+        both(
             "setuid bit",
             edited(&e, |z| z.entry(notes).external = 0o104_755 << 16),
             "zip.unexpected-attributes",

@@ -15,6 +15,7 @@ pub struct E {
     /// The uncompressed bytes.
     pub data: Vec<u8>,
     pub deflate: bool,
+    pub version_needed: u16,
     pub flags: u16,
     pub made_by: u16,
     pub external: u32,
@@ -35,6 +36,7 @@ impl E {
             name: name.to_vec(),
             data: data.to_vec(),
             deflate: false,
+            version_needed: 20,
             flags: 0x0800,
             made_by: 0x031E,
             external: 0o100_644 << 16,
@@ -118,7 +120,7 @@ impl Z {
             let method = if e.deflate { 8 } else { 0 };
             let (nl, el) = (e.name.len() as u16, e.local_extra.len() as u16);
             le32(&mut out, &[0x0403_4b50]);
-            le16(&mut out, &[20, e.flags, method, 0, 0x0021]);
+            le16(&mut out, &[e.version_needed, e.flags, method, 0, 0x0021]);
             le32(&mut out, &[crc, csize, size]);
             le16(&mut out, &[nl, el]);
             out.extend_from_slice(&e.name);
@@ -128,7 +130,10 @@ impl Z {
                 le32(&mut out, &[0x0807_4b50, crc, csize, size]);
             }
             le32(&mut central, &[0x0201_4b50]);
-            le16(&mut central, &[e.made_by, 20, e.flags, method, 0, 0x0021]);
+            le16(
+                &mut central,
+                &[e.made_by, e.version_needed, e.flags, method, 0, 0x0021],
+            );
             le32(&mut central, &[crc, csize, size]);
             le16(&mut central, &[nl, e.central_extra.len() as u16, 0, 0, 0]);
             le32(&mut central, &[e.external, offset]);
