@@ -192,6 +192,10 @@ fn check_record(
         }
     };
     extras::check_features(h.version_needed, h.flags, &name, "central header")?;
+    // An entry "on another disk" is one Info-ZIP looks for elsewhere.
+    if h.disk != 0 && h.disk != zip64::MARK16 {
+        return Err(Error::MultiDisk);
+    }
     if h.flags & format::FLAG_DESCRIPTOR != 0 {
         if mode == Mode::Canonical {
             return Err(Error::DataDescriptor { entry: name });

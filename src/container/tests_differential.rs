@@ -388,6 +388,12 @@ fn versions_and_flags_some_reader_skips_are_refused() {
                 LENIENT,
                 "zip.unsupported-feature",
             ),
+            (
+                "entry on disk 2",
+                patched(|b| put16(&mut b.bytes, b.centrals[0] + 34, 2)),
+                BOTH,
+                "zip.multi-disk",
+            ),
         ],
         &Limits::default(),
     );
