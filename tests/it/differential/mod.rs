@@ -4,6 +4,8 @@
 //! extract exactly the files, names and bytes docseal's own `extract`
 //! wrote; when docseal refuses, it must be with the case's code (the
 //! readers' disagreement, which is the attack, is printed for the record).
+//! The folder each reader extracted from an accepted bundle must verify
+//! too (folder mode sees what the zip held).
 //! Under CI or `DOCSEAL_REQUIRE_PEERS=1` a missing reader fails the test.
 
 mod cases;
@@ -70,6 +72,9 @@ fn run(f: &Fixture, case: &Case, n: usize) {
                         Err(e) => panic!("{what}: {reader} fails on a bundle docseal accepts: {e}"),
                     }
                 }
+                if flags.is_empty() || matches!(case.canonical, Expect::Refused(_)) {
+                    folders_verify(f, &what, n);
+                }
             }
         }
     }
@@ -86,6 +91,24 @@ fn run(f: &Fixture, case: &Case, n: usize) {
                 distinct.len()
             );
         }
+    }
+}
+
+/// Folder mode over what each reader extracted: the same bag verifies.
+fn folders_verify(f: &Fixture, what: &str, n: usize) {
+    for (i, r) in available().into_iter().enumerate() {
+        let dir = f.path(&format!("r{n}-{i}"));
+        if !dir.exists() {
+            continue; // the zip crate reads in memory
+        }
+        let (code, errors, report) = verify_json(&dir, &f.path("alice.pub"), &[]);
+        assert_eq!(
+            (code, &errors),
+            (0, &vec![]),
+            "{what}: {}'s folder: {report:#}",
+            r.name
+        );
+        assert_eq!(report["container"], "folder", "{what}");
     }
 }
 
