@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::error::Result;
 use crate::manifest::{self, BundleManifest};
 use crate::progress::Silent;
 use crate::report::{Finding, Severity, Verdict};
@@ -92,20 +93,20 @@ impl History {
 const NOT_VALID: &str = "history.not-valid";
 
 /// Verifies each bundle and the chain they form.
-pub fn history(paths: &[PathBuf], opts: &VerifyOptions) -> History {
+pub fn history(paths: &[PathBuf], opts: &VerifyOptions) -> Result<History> {
     let mut all: Vec<(PathBuf, Verified)> = paths
         .iter()
-        .map(|p| (p.clone(), verify::verify(p, opts, &Silent)))
-        .collect();
+        .map(|p| Ok((p.clone(), verify::verify(p, opts, &Silent)?)))
+        .collect::<Result<_>>()?;
     all.sort_by_key(|(_, v)| v.manifest.as_ref().map_or(0, |m| m.bundle.version));
     let mut findings = Vec::new();
     let mut err = |code: &str, path: &Path, message: String| {
-        findings.push(Finding {
-            code: code.to_owned(),
-            severity: Severity::Error,
-            path: Some(path.display().to_string()),
+        findings.push(Finding::new(
+            Severity::Error,
+            code,
+            Some(path.display().to_string()),
             message,
-        })
+        ))
     };
     for (p, v) in &all {
         if v.report.verdict != Verdict::Valid {
@@ -138,14 +139,14 @@ pub fn history(paths: &[PathBuf], opts: &VerifyOptions) -> History {
             tagmanifest_sha256: v.tagmanifest_sha256.map(|d| manifest::hex(&d)),
         })
         .collect();
-    History {
+    Ok(History {
         format: "docseal-history",
         format_version: 1,
         ok: findings.is_empty(),
         versions,
         changes,
         findings,
-    }
+    })
 }
 
 /// Why `new` is not the direct successor of `old` (with tag-manifest digest `old_digest`).
@@ -255,76 +256,4 @@ fn statement_text(v: &Verified, m: &BundleManifest) -> Option<String> {
     let b = v.bundle.as_ref()?;
     let f = b.find(&m.statement.as_ref()?.path)?;
     String::from_utf8(b.read_small(f, 64 << 20).ok()?).ok()
-}
-
-/// The rollback check: findings when the verified bundle `m` (tag manifest
-/// `digest`) is older than, or of another lineage than, the bundle at `other`.
-pub fn rollback_findings(
-    m: &BundleManifest,
-    digest: Option<[u8; 32]>,
-    other: &Path,
-    opts: &VerifyOptions,
-) -> Vec<Finding> {
-    let o = verify::verify(
-        other,
-        &VerifyOptions {
-            not_older_than: None,
-            ..opts.clone()
-        },
-        &Silent,
-    );
-    let path = Some(other.display().to_string());
-    let f = |code: &str, message: String| {
-        vec![Finding {
-            code: code.to_owned(),
-            severity: Severity::Error,
-            path: path.clone(),
-            message,
-        }]
-    };
-    let Some(om) = o.manifest.filter(|_| o.report.verdict == Verdict::Valid) else {
-        // Say why, or a missing file looks like a damaged one.
-        let why = o
-            .report
-            .findings
-            .first()
-            .map(|x| format!(": [{}] {}", x.code, x.message))
-            .unwrap_or_default();
-        return f(
-            "history.reference-not-valid",
-            format!(
-                "the bundle to compare with does not verify ({}){why}",
-                format!("{:?}", o.report.verdict).to_lowercase()
-            ),
-        );
-    };
-    let (a, b) = (&m.bundle, &om.bundle);
-    if a.identifier != b.identifier {
-        return f(
-            "history.other-lineage",
-            format!(
-                "this bundle is of lineage {}, the reference of {}",
-                a.identifier, b.identifier
-            ),
-        );
-    }
-    if a.version < b.version {
-        return f(
-            "history.rollback",
-            format!(
-                "this is version {}, older than the version {} you have seen",
-                a.version, b.version
-            ),
-        );
-    }
-    if a.version == b.version && digest != o.tagmanifest_sha256 {
-        return f(
-            "history.fork",
-            format!(
-                "version {} exists with different content (two bundles claim the same version)",
-                a.version
-            ),
-        );
-    }
-    Vec::new()
 }

@@ -22,7 +22,7 @@ pub struct HistoryArgs {
 
 pub fn run(a: HistoryArgs) -> Result<i32> {
     let opts = super::load_trusted(&a.trust)?;
-    let h = docseal::history::history(&a.bundles, &opts);
+    let h = docseal::history::history(&a.bundles, &opts)?;
     if a.json {
         let mut s = serde_json::to_string_pretty(&h).unwrap_or_default();
         s.push('\n');
@@ -34,7 +34,7 @@ pub fn run(a: HistoryArgs) -> Result<i32> {
                 s,
                 "version {:>3}  {:<9}  {}  {}",
                 v.version.map_or("?".into(), |n| n.to_string()),
-                format!("{:?}", v.verdict).to_lowercase(),
+                v.verdict.as_str(),
                 escape(v.created.as_deref().unwrap_or("?")),
                 escape(&v.bundle)
             );
@@ -75,7 +75,7 @@ pub fn run(a: HistoryArgs) -> Result<i32> {
             match h.verdict() {
                 Verdict::Valid => "OK: every version verifies and the chain is unbroken",
                 Verdict::Untrusted => "UNTRUSTED: the chain is unbroken, but not every version is signed by enough keys you trust",
-                Verdict::Invalid => "BROKEN",
+                _ => "BROKEN",
             }
         );
         super::print_out(&s)?;

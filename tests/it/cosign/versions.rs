@@ -234,7 +234,7 @@ fn not_older_than_refuses_rollback_fork_and_another_lineage() {
         .iter()
         .find(|c| c["area"] == "history")
         .expect("a history check");
-    assert_eq!(history_check["status"], "ok");
+    assert_eq!(history_check["status"], "passed");
     verify(
         &f,
         "v3.zip",
@@ -262,6 +262,7 @@ fn not_older_than_refuses_rollback_fork_and_another_lineage() {
     .expect(1)
     .json();
     assert_eq!(codes(&j), ["history.rollback"]);
+    assert_eq!(j["verdict"], "rollback");
     statement(&f, "Third version.");
     f.pack_a_day_later("v1c.zip");
     let j = verify(
@@ -273,20 +274,50 @@ fn not_older_than_refuses_rollback_fork_and_another_lineage() {
     .expect(1)
     .json();
     assert_eq!(codes(&j), ["history.fork"]);
-    // A reference that cannot be verified says why.
+    assert_eq!(j["verdict"], "fork");
+    assert!(
+        j["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("FORK — intact and signed by alice ("),
+        "{}",
+        j["summary"]
+    );
+    // A reference that is missing is the reader's I/O error, naming it.
+    let r = docseal(&[
+        "verify",
+        &f.p("v2.zip"),
+        "-p",
+        &f.p("alice.pub"),
+        "--not-older-than",
+        &f.p("missing.zip"),
+    ]);
+    assert_eq!(r.code, 5, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr.starts_with(&format!(
+            "docseal: error: {}: cannot open: ",
+            f.p("missing.zip")
+        )),
+        "{}",
+        r.stderr
+    );
+    // A reference that does not verify is its own verdict (exit 4), and says why.
+    fs::write(f.path("junk.zip"), b"not a zip at all").unwrap();
     let j = verify(
         &f,
         "v2.zip",
         &["alice"],
-        &["--not-older-than", &f.p("missing.zip")],
+        &["--not-older-than", &f.p("junk.zip")],
     )
-    .expect(1)
+    .expect(4)
     .json();
+    assert_eq!(j["verdict"], "bad-reference");
     let r = with_code(&j, "history.reference-not-valid");
     let m = r[0]["message"].as_str().unwrap();
     assert!(
         m.starts_with(
-            "the bundle to compare with does not verify (invalid): [io.open] cannot open: "
+            "the bundle to compare with is invalid, so it cannot serve as a reference: [zip."
         ),
         "{m}"
     );
