@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real peers docseal's tests run against: stock minisign, Info-ZIP
-# unzip/zip, coreutils sha256sum, bagit-python 1.9, rsign2 (the Rust minisign,
-# for its key files; about 40 s to build), man-db (the man page test), and
+# unzip/zip, libarchive's bsdtar and 7-Zip (the differential zip readers),
+# coreutils sha256sum, bagit-python 1.9, rsign2 (the Rust minisign, for its
+# key files; about 40 s to build), man-db (the man page test), and
 # hyperfine/openssl for the benchmark smoke run. Installs only what is
 # missing; needs root or sudo for the Debian packages.
 set -euo pipefail
@@ -13,6 +14,8 @@ need_apt=()
 command -v minisign  >/dev/null 2>&1 || need_apt+=(minisign)
 command -v unzip     >/dev/null 2>&1 || need_apt+=(unzip)
 command -v zip       >/dev/null 2>&1 || need_apt+=(zip)
+command -v bsdtar    >/dev/null 2>&1 || need_apt+=(libarchive-tools)
+command -v 7z        >/dev/null 2>&1 || need_apt+=(p7zip-full)
 command -v sha256sum >/dev/null 2>&1 || need_apt+=(coreutils)
 command -v openssl   >/dev/null 2>&1 || need_apt+=(openssl)
 command -v hyperfine >/dev/null 2>&1 || need_apt+=(hyperfine)
@@ -38,7 +41,7 @@ if ! python3 -c 'import jsonschema' 2>/dev/null; then
   python3 -m pip install -q --disable-pip-version-check 'jsonschema>=4.18'
 fi
 
-for tool in minisign unzip zip sha256sum openssl rsign man; do
+for tool in minisign unzip zip bsdtar 7z sha256sum openssl rsign man; do
   command -v "$tool" >/dev/null 2>&1 || { echo "missing after install: $tool" >&2; exit 1; }
 done
 python3 -c 'import bagit' || { echo "missing after install: bagit-python" >&2; exit 1; }

@@ -198,6 +198,15 @@ impl OpenBundle {
             .map(|e| (e.name.clone(), e.size))
             .collect();
         let (root, files) = split_root(&names)?;
+        // Extractors create directory entries too: none may lie outside the bag.
+        let prefix = format!("{root}/");
+        if let Some(d) = zip.directories().iter().find(|d| !d.starts_with(&prefix)) {
+            return Err(OpenError::new(
+                "bag.no-single-root",
+                Some(d.clone()),
+                format!("directory entry is outside the top-level folder {root:?}"),
+            ));
+        }
         let kind = if lenient {
             ContainerKind::RepackedZip
         } else {
@@ -396,8 +405,10 @@ mod folder {
             let entry = entry.map_err(io_err)?;
             dirs.push(entry.path());
         }
+        // A link to a folder elsewhere is not this folder's bag.
+        let real_dir = |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
         match dirs.as_slice() {
-            [one] if one.join(BAGIT_TXT).exists() => Ok(one.clone()),
+            [one] if real_dir(one) && one.join(BAGIT_TXT).exists() => Ok(one.clone()),
             _ => Err(OpenError::new(
                 "bag.not-a-bag",
                 None,

@@ -7,7 +7,7 @@
 mod container;
 mod inputs;
 mod keys;
-mod kit;
+pub(crate) mod kit;
 mod limits;
 mod manifests;
 mod outputs;
