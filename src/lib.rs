@@ -32,6 +32,7 @@ pub mod hashing;
 pub mod history;
 pub mod keys;
 pub mod list;
+pub mod list_citations;
 pub mod manifest;
 pub mod minisign;
 pub mod output;

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use crate::bagit::{self, BagInfo, Manifest};
 use crate::bagpath::BagPath;
 use crate::bundle::{self, BAGIT_TXT, BAG_INFO, PAYLOAD_MANIFEST, TAG_MANIFEST};
-use crate::citations::{self, CitationRecord};
+use crate::citations;
 use crate::container::ZipWriter;
 use crate::description::{Description, Role};
 use crate::error::{Error, Result};
@@ -63,6 +63,9 @@ pub struct PackSummary {
     pub key_id: KeyId,
     /// Number of citations checked and bound.
     pub citations: usize,
+    /// Things the packer should know that did not stop the pack (stray
+    /// quotation marks, confusable characters), one line each.
+    pub warnings: Vec<String>,
 }
 
 /// A payload file with its role in the bundle.
@@ -139,8 +142,9 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
         }
     }
     progress.finish();
-    let citations = bind_citations(opts.dir, &description, &captured)?;
-    let manifest = build_manifest(identity, &description, records, citations);
+    let bound = bind_citations(opts.dir, &description, &captured)?;
+    let warnings = bound.warnings.clone();
+    let manifest = build_manifest(identity, &description, records, bound);
     let tags = tag_files(&manifest)?;
     for (name, bytes) in &tags {
         zip.add_bytes(&format!("{root}/{name}"), bytes)
@@ -173,6 +177,7 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
         bytes: manifest.files.iter().map(|f| f.size).sum(),
         key_id: key.key_id(),
         citations: manifest.citations.len(),
+        warnings,
     })
 }
 
@@ -318,7 +323,7 @@ fn data_path(rel: &BagPath) -> Result<BagPath> {
 
 /// Gives each payload file its role and title from the description.
 fn plan<'a>(dir: &Path, d: &Description, files: &'a [InputFile]) -> Result<Vec<Planned<'a>>> {
-    let cited: Vec<&str> = d.citations.iter().map(|c| c.source.as_str()).collect();
+    let cited = cited_sources(d);
     let mut described: BTreeMap<&str, (Role, String, Option<String>, bool)> = BTreeMap::new();
     if let Some(s) = &d.statement {
         described.insert(&s.path, (Role::Statement, s.title.clone(), None, true));
@@ -457,13 +462,27 @@ fn default_identifier(key: &SecretKey, name: &str) -> String {
     )
 }
 
+/// The ids of the sources pack must read as text: those the citations
+/// name, and every source when a quotation is recorded as not found.
+fn cited_sources(d: &Description) -> Vec<&str> {
+    let everywhere = d
+        .citations
+        .iter()
+        .any(|c| c.verdict() == citations::Verdict::NotFound);
+    d.sources
+        .iter()
+        .map(|s| s.id.as_str())
+        .filter(|id| everywhere || d.citations.iter().any(|c| c.source_ids().any(|s| s == *id)))
+        .collect()
+}
+
 fn bind_citations(
     dir: &Path,
     d: &Description,
     captured: &BTreeMap<String, Vec<u8>>,
-) -> Result<Vec<CitationRecord>> {
-    if d.citations.is_empty() {
-        return Ok(Vec::new());
+) -> Result<citations::Bound> {
+    if d.citations.is_empty() && d.quotations.is_empty() {
+        return Ok(citations::Bound::default());
     }
     let desc_path = dir.join(crate::description::DESCRIPTION_FILE);
     let Some(statement) = &d.statement else {
@@ -475,11 +494,8 @@ fn bind_citations(
             .map_err(|_| Error::input(&dir.join(path), "is cited but is not UTF-8 text"))
     };
     let mut sources = BTreeMap::new();
-    for s in d
-        .sources
-        .iter()
-        .filter(|s| d.citations.iter().any(|c| c.source == s.id))
-    {
+    let cited = cited_sources(d);
+    for s in d.sources.iter().filter(|s| cited.contains(&s.id.as_str())) {
         sources.insert(s.id.clone(), (format!("data/{}", s.path), text(&s.path)?));
     }
     let texts = citations::Texts {
@@ -487,7 +503,8 @@ fn bind_citations(
         statement: text(&statement.path)?,
         sources,
     };
-    citations::bind(&d.citations, &texts).map_err(|e| Error::input(&desc_path, e.to_string()))
+    citations::bind_claims(&d.citations, &d.quotations, &texts)
+        .map_err(|e| Error::input(&desc_path, e.to_string()))
 }
 
 /// The JSON manifest, with description paths rewritten into `data/`.
@@ -495,7 +512,7 @@ fn build_manifest(
     bundle: Identity,
     d: &Description,
     files: Vec<FileRecord>,
-    citations: Vec<CitationRecord>,
+    bound: citations::Bound,
 ) -> BundleManifest {
     let statement = d.statement.clone().map(|mut s| {
         s.path = format!("data/{}", s.path);
@@ -517,7 +534,8 @@ fn build_manifest(
         statement,
         sources,
         files,
-        citations,
+        citations: bound.claims,
+        quotations: bound.quotations,
     }
 }
 

@@ -1,8 +1,11 @@
-//! The citation part of `verify`: quotations re-checked against the bundled
-//! texts, sources nothing cites, and confusable characters in the statement.
+//! The citation part of `verify`: claims re-checked against the bundled
+//! texts (`citations::check_claims`), every quoted span accounted for, the
+//! coverage line, sources nothing cites, and confusable characters.
 //!
 //! Runs after the payload hashes were checked, on the same bundle; a text
-//! that cannot be read or is not UTF-8 is itself a finding.
+//! that cannot be read or is not UTF-8 is itself a finding. Format-1
+//! bundles are checked by format 1's rules: their coverage is reported as
+//! not claimed, never as a failure.
 
 use std::collections::BTreeMap;
 
@@ -29,71 +32,73 @@ pub fn check(
             message,
         })
     };
+    let claims_anything = !m.citations.is_empty() || !m.quotations.is_empty();
     let Some(statement) = &m.statement else {
-        if !m.citations.is_empty() {
-            push(
-                Severity::Error,
-                "citation.no-statement",
-                None,
-                "the manifest has citations but no statement".into(),
-            );
+        if claims_anything {
+            let msg = "the manifest has citations but no statement".into();
+            push(Severity::Error, "citation.no-statement", None, msg);
         }
         return;
     };
     let statement_text = match read_text(b, &statement.path) {
         Ok(t) => t,
         Err(e) => {
-            if !m.citations.is_empty() {
-                push(
-                    Severity::Error,
-                    "citation.statement-unreadable",
-                    Some(statement.path.clone()),
-                    e,
-                );
+            if claims_anything {
+                let path = Some(statement.path.clone());
+                push(Severity::Error, "citation.statement-unreadable", path, e);
             }
             return;
         }
     };
-    for c in citations::confusables(&statement_text) {
+    let spans = citations::quoted_spans(&statement_text).0;
+    for f in crate::citations::confusables_report(&statement.path, &statement_text, &spans) {
         push(
             Severity::Warning,
             "text.confusable",
             Some(statement.path.clone()),
-            format!(
-                "line {} column {}: {} {:?} in {:?} ({:?})",
-                c.line,
-                c.column,
-                code_point(c.code_point),
-                c.code_point,
-                crate::report::escape(&c.context),
-                c.kind
-            ),
+            f,
         );
     }
-    if m.citations.is_empty() {
+    if !claims_anything {
+        if !spans.is_empty() {
+            let msg = format!(
+                "{} quoted spans; the bundle binds and declares none, so its quotations are not checked",
+                spans.len()
+            );
+            let path = Some(statement.path.clone());
+            push(Severity::Info, "citation.coverage-not-claimed", path, msg);
+        }
         return;
     }
+    let everywhere = m
+        .citations
+        .iter()
+        .any(|c| c.verdict == citations::Verdict::NotFound);
     let mut sources = BTreeMap::new();
     for s in &m.sources {
-        if !m.citations.iter().any(|c| c.source == s.id) {
+        let cited = m.citations.iter().any(|c| c.sources().any(|id| id == s.id));
+        if !cited {
+            let msg = format!("source {:?} is not cited by any citation", s.id);
             push(
                 Severity::Info,
                 "citation.uncited-source",
                 Some(s.path.clone()),
-                format!("source {:?} is not cited by any quotation", s.id),
+                msg,
             );
-            continue;
+            if !everywhere {
+                continue;
+            }
         }
         match read_text(b, &s.path) {
             Ok(t) => {
                 sources.insert(s.id.clone(), (s.path.clone(), t));
             }
-            Err(e) => push(
-                Severity::Error,
-                "citation.source-unreadable",
-                Some(s.path.clone()),
-                e,
-            ),
+            // A source nothing cites may be binary; only a cited one must be text.
+            Err(e) if cited => {
+                let path = Some(s.path.clone());
+                push(Severity::Error, "citation.source-unreadable", path, e);
+            }
+            Err(_) => {}
         }
     }
     let texts = Texts {
@@ -101,24 +106,56 @@ pub fn check(
         statement: statement_text,
         sources,
     };
-    let found = citations::check(&m.citations, &texts);
+    let found = citations::check_claims(&m.citations, &m.quotations, &texts);
+    let severity = |code: &str| {
+        if citations::WARNING_CODES.contains(&code) {
+            Severity::Warning
+        } else {
+            Severity::Error
+        }
+    };
+    let mut ok = Vec::with_capacity(m.citations.len());
     for c in &m.citations {
-        let ok = !found
-            .iter()
-            .any(|f| f.citation.as_deref() == Some(c.id.as_str()));
+        let good = !found.iter().any(|f| {
+            f.citation.as_deref() == Some(c.id.as_str()) && severity(f.code) == Severity::Error
+        });
+        ok.push(good);
+        let first = c.passages.first();
         out.push(CitationReport {
             id: c.id.clone(),
-            source: c.source.clone(),
-            locator: c.locator.clone(),
-            ok,
+            source: first.map(|p| p.source.clone()).unwrap_or_default(),
+            locator: first.and_then(|p| p.locator.clone()),
+            ok: good,
         });
     }
+    let legacy = m.format_version == crate::manifest::FORMAT_VERSION_1;
+    let cov = (!legacy).then(|| {
+        let spans: Vec<_> = m
+            .citations
+            .iter()
+            .map(|c| (c.kind, c.statement.start, c.statement.end))
+            .collect();
+        let words: Vec<&str> = m.quotations.iter().map(|q| q.exact.as_str()).collect();
+        citations::coverage(&texts.statement, &spans, &words)
+    });
+    let mut line = citations::summary(&m.citations, &ok, &m.quotations, cov.as_ref());
+    if legacy {
+        line.push_str(
+            " (format 1: quoted spans not accounted for by the bundle, coverage not checked)",
+        );
+    }
+    push(
+        Severity::Info,
+        "citation.coverage",
+        Some(statement.path.clone()),
+        line,
+    );
     for f in found {
         let msg = match &f.citation {
             Some(id) => format!("citation {id:?}: {}", f.message),
             None => f.message,
         };
-        push(Severity::Error, f.code, f.path, msg);
+        push(severity(f.code), f.code, f.path, msg);
     }
 }
 
@@ -128,8 +165,4 @@ fn read_text(b: &OpenBundle, path: &str) -> Result<String, String> {
         .ok_or_else(|| "file is not in the bundle".to_owned())?;
     let bytes = b.read_small(f, MAX_TEXT_BYTES).map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|_| "is not UTF-8 text".to_owned())
-}
-
-fn code_point(c: char) -> String {
-    format!("U+{:04X}", u32::from(c))
 }

@@ -5,7 +5,31 @@
 //! (Unicode 15), so the result does not depend on a font. Reported, never
 //! folded: the normalisation keeps them, since the bytes are evidence.
 
+use super::quotes::QuotedSpan;
 use super::{Confusable, ConfusableKind};
+
+/// One warning line per suspicious character of `text`, saying whether it
+/// lies inside a quoted span.
+pub fn confusables_report(_path: &str, text: &str, quoted: &[QuotedSpan]) -> Vec<String> {
+    confusables(text)
+        .into_iter()
+        .map(|c| {
+            let inside = quoted
+                .iter()
+                .any(|q| q.start <= c.offset && c.offset < q.end);
+            format!(
+                "line {} column {}: {} {:?} in {:?} ({:?}){}",
+                c.line,
+                c.column,
+                super::code_point(c.code_point),
+                c.code_point,
+                crate::report::escape(&c.context),
+                c.kind,
+                if inside { ", inside a quotation" } else { "" }
+            )
+        })
+        .collect()
+}
 
 /// Every suspicious character of `text`, in order. A word (a run of
 /// letters and combining marks) mixing Latin, Cyrillic and Greek letters

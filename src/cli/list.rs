@@ -43,7 +43,14 @@ pub fn run(a: ListArgs) -> Result<i32> {
         s.push('\n');
         super::print_out(&s)?;
     } else {
-        let mut s = docseal::render::list_text(&listing, a.citations);
+        let mut s = docseal::render::list_text(&listing, false);
+        if a.citations {
+            s.push_str(&docseal::list_citations::text(
+                &a.bundle,
+                &listing.manifest,
+                &limits,
+            )?);
+        }
         if let Some(r) = &report {
             s.push_str(&r.to_text());
         }

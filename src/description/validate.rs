@@ -98,12 +98,21 @@ pub(super) fn validate(d: &Description) -> Result {
         let entry = label("citations", i, &c.id);
         citation(&entry, c)?;
         claim_id(&mut citation_ids, &c.id, &entry)?;
-        if !source_ids.contains_key(c.source.as_str()) {
-            let source_id = shown(&c.source);
+        if let Some(unknown) = c.source_ids().find(|s| !source_ids.contains_key(s)) {
+            let source_id = shown(unknown);
             return Err(DescriptionError::UnknownSource { entry, source_id });
         }
+        if let Some(message) = c.rule_broken() {
+            return Err(DescriptionError::BadClaim { entry, message });
+        }
     }
-    if !d.citations.is_empty() && d.statement.is_none() {
+    count("quotations", d.quotations.len())?;
+    for (i, q) in d.quotations.iter().enumerate() {
+        let entry = format!("quotations[{i}]");
+        required(&entry, "exact", &q.exact, Class::Quotation)?;
+        opt(&entry, "note", &q.note, Class::Note)?;
+    }
+    if (!d.citations.is_empty() || !d.quotations.is_empty()) && d.statement.is_none() {
         return Err(DescriptionError::NoStatement);
     }
     Ok(())
@@ -200,13 +209,28 @@ fn other_file(entry: &str, f: &OtherFile) -> Result {
 
 fn citation(entry: &str, c: &Citation) -> Result {
     slug(entry, "id", &c.id)?;
-    field(entry, "source", &c.source, Class::Line)?;
+    opt(entry, "source", &c.source, Class::Line)?;
     opt(entry, "locator", &c.locator, Class::Line)?;
     required(entry, "exact", &c.exact, Class::Quotation)?;
     opt(entry, "prefix", &c.prefix, Class::Quotation)?;
     opt(entry, "suffix", &c.suffix, Class::Quotation)?;
     if let Some(s) = &c.source_exact {
         required(entry, "source_exact", s, Class::Quotation)?;
+    }
+    count("passages", c.passages.len())?;
+    count("searched", c.searched.len())?;
+    for p in &c.passages {
+        field(entry, "passages.source", &p.source, Class::Line)?;
+        opt(entry, "passages.locator", &p.locator, Class::Line)?;
+        opt(entry, "passages.language", &p.language, Class::Line)?;
+        if let Some(x) = &p.exact {
+            required(entry, "passages.exact", x, Class::Quotation)?;
+        }
+        opt(entry, "passages.prefix", &p.prefix, Class::Quotation)?;
+        opt(entry, "passages.suffix", &p.suffix, Class::Quotation)?;
+    }
+    for s in &c.searched {
+        field(entry, "searched", s, Class::Line)?;
     }
     opt(entry, "note", &c.note, Class::Note)
 }
