@@ -50,6 +50,8 @@ use thiserror::Error;
 mod bind;
 mod check;
 mod claim_check;
+#[cfg(test)]
+mod claim_tests;
 mod claims;
 mod confusables;
 mod coverage;
