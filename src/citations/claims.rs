@@ -125,7 +125,7 @@ pub fn bind_claims(
             problems: problems.join("; "),
         });
     }
-    let warnings = cov
+    let mut warnings: Vec<String> = cov
         .stray
         .iter()
         .map(|&at| {
@@ -136,6 +136,10 @@ pub fn bind_claims(
             )
         })
         .collect();
+    let quoted: Vec<_> = cov.spans.iter().map(|(q, _)| q.clone()).collect();
+    let path = &texts.statement_path;
+    let found = super::confusables_report(path, &texts.statement, &quoted);
+    warnings.extend(found.into_iter().map(|w| format!("{path}: {w}")));
     let bound = Bound {
         claims,
         quotations,

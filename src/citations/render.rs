@@ -48,6 +48,14 @@ pub fn text(m: &BundleManifest, texts: &Texts) -> String {
         let _ = writeln!(s);
         claim(&mut s, i + 1, c, texts, &statement);
     }
+    let quoted = super::quoted_spans(&texts.statement).0;
+    let confusables = super::confusables_report(&texts.statement_path, &texts.statement, &quoted);
+    if !confusables.is_empty() {
+        let _ = writeln!(s, "\nconfusable characters in the statement:");
+        for c in confusables {
+            let _ = writeln!(s, "  {c}");
+        }
+    }
     if !m.quotations.is_empty() {
         let _ = writeln!(s, "\ndeclared quotations:");
         for q in &m.quotations {

@@ -59,10 +59,10 @@ pub fn run(a: PackArgs) -> Result<i32> {
     };
     let progress = super::progress::for_command(a.quiet, false);
     let s = docseal::pack::pack(&opts, &key, progress.as_ref())?;
-    for w in &s.warnings {
-        eprintln!("docseal: warning: {}", docseal::report::escape(w));
-    }
     if !a.quiet {
+        for w in &s.warnings {
+            eprintln!("docseal: warning: {}", docseal::report::escape(w));
+        }
         eprintln!(
             "docseal: packed {} files ({} bytes, {} citations checked) into {}: {} version {}, signed by {}",
             s.files,
