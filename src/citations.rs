@@ -65,6 +65,7 @@ pub mod render;
 mod search;
 #[cfg(test)]
 mod tests;
+pub mod w3c;
 
 pub use bind::bind;
 pub use check::{check, CODES};

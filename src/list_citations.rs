@@ -53,3 +53,11 @@ pub fn texts(path: &Path, m: &BundleManifest, limits: &Limits) -> Result<Texts> 
 pub fn text(path: &Path, m: &BundleManifest, limits: &Limits) -> Result<String> {
     Ok(crate::citations::render::text(m, &texts(path, m, limits)?))
 }
+
+/// The citations as a W3C Web Annotation collection (JSON-LD).
+pub fn w3c(path: &Path, m: &BundleManifest, limits: &Limits) -> Result<serde_json::Value> {
+    Ok(crate::citations::w3c::annotations(
+        m,
+        &texts(path, m, limits)?,
+    ))
+}

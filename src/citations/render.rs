@@ -7,6 +7,7 @@
 //! a passage show as `↵`, never as `\u{a}`. Long lines are cut around the
 //! passage (`…`), so the listing stays readable whatever the sources hold.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::model::{Claim, LocatorStatus, PassageRecord, TextSpan};
@@ -43,10 +44,15 @@ pub fn text(m: &BundleManifest, texts: &Texts) -> String {
         m.citations.len(),
         escape(&line)
     );
-    let statement = Positions::new(&texts.statement);
+    // Each source indexed once, however many passages it has.
+    let index: BTreeMap<&str, Positions> = texts
+        .sources
+        .iter()
+        .map(|(id, (_, t))| (id.as_str(), Positions::new(t)))
+        .collect();
     for (i, c) in m.citations.iter().enumerate() {
         let _ = writeln!(s);
-        claim(&mut s, i + 1, c, texts, &statement);
+        claim(&mut s, i + 1, c, texts, &index);
     }
     let quoted = super::quoted_spans(&texts.statement).0;
     let confusables = super::confusables_report(&texts.statement_path, &texts.statement, &quoted);
@@ -81,7 +87,7 @@ pub fn text(m: &BundleManifest, texts: &Texts) -> String {
     s
 }
 
-fn claim(s: &mut String, n: usize, c: &Claim, texts: &Texts, statement: &Positions) {
+fn claim(s: &mut String, n: usize, c: &Claim, texts: &Texts, index: &BTreeMap<&str, Positions>) {
     let _ = writeln!(
         s,
         "[{n}] {} — {}, verdict: {}",
@@ -97,7 +103,7 @@ fn claim(s: &mut String, n: usize, c: &Claim, texts: &Texts, statement: &Positio
     );
     let _ = writeln!(s, "    {}", sentence(&texts.statement, &c.statement));
     for (k, p) in c.passages.iter().enumerate() {
-        passage(s, k + 1, p, texts);
+        passage(s, k + 1, p, texts, index.get(p.source.as_str()));
     }
     for x in &c.searched {
         let _ = writeln!(
@@ -116,10 +122,9 @@ fn claim(s: &mut String, n: usize, c: &Claim, texts: &Texts, statement: &Positio
     if let Some(note) = &c.note {
         let _ = writeln!(s, "  note: {}", shown(note));
     }
-    let _ = statement;
 }
 
-fn passage(s: &mut String, k: usize, p: &PassageRecord, texts: &Texts) {
+fn passage(s: &mut String, k: usize, p: &PassageRecord, texts: &Texts, pos: Option<&Positions>) {
     let mut about = Vec::new();
     if let Some(l) = &p.language {
         about.push(escape(l).into_owned());
@@ -178,9 +183,9 @@ fn passage(s: &mut String, k: usize, p: &PassageRecord, texts: &Texts) {
         p.occurrences,
         if p.occurrences == 1 { "" } else { "s" }
     );
-    match texts.sources.get(&p.source) {
-        Some((_, text)) => context(s, text, &p.span),
-        None => {
+    match (texts.sources.get(&p.source), pos) {
+        (Some((_, text)), Some(pos)) => context(s, text, pos, &p.span),
+        _ => {
             let _ = writeln!(s, "      \"{}\"", shown(&p.span.text));
         }
     }
@@ -223,8 +228,7 @@ fn sentence(text: &str, span: &TextSpan) -> String {
 }
 
 /// The lines of a passage, marked, with one line of context on each side.
-fn context(s: &mut String, text: &str, span: &TextSpan) {
-    let pos = Positions::new(text);
+fn context(s: &mut String, text: &str, pos: &Positions, span: &TextSpan) {
     let (a, b) = (span.start as usize, span.end as usize);
     let (first, _) = pos.line_column(a);
     let (last, _) = pos.line_column(b.saturating_sub(1).max(a));

@@ -17,6 +17,9 @@ pub struct ListArgs {
     /// Print the listing as one JSON document.
     #[arg(long)]
     json: bool,
+    /// With --citations: `w3c` prints them as W3C Web Annotations (JSON-LD).
+    #[arg(long, value_name = "FORMAT", value_parser = ["w3c"], requires = "citations")]
+    format: Option<String>,
     /// Also verify with these trusted keys (then the exit code is verify's).
     #[command(flatten)]
     trust: super::TrustArgs,
@@ -32,7 +35,12 @@ pub fn run(a: ListArgs) -> Result<i32> {
     } else {
         None
     };
-    if a.json {
+    if a.format.as_deref() == Some("w3c") {
+        let doc = docseal::list_citations::w3c(&a.bundle, &listing.manifest, &limits)?;
+        let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        s.push('\n');
+        super::print_out(&s)?;
+    } else if a.json {
         let doc = serde_json::json!({
             "format": listing.format,
             "format_version": listing.format_version,

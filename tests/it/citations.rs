@@ -470,3 +470,56 @@ fn list_citations_json_round_trips_and_the_text_shows_the_passages() {
     let plain = docseal(&["list", &f.p("archive.zip")]).expect(0).stdout;
     assert!(!plain.contains("citations ("), "{plain}");
 }
+
+#[test]
+fn w3c_export_selectors_re_find_their_text() {
+    let f = Fixture::new();
+    pack_archive(&f);
+    let doc = docseal(&[
+        "list",
+        &f.p("archive.zip"),
+        "--citations",
+        "--format",
+        "w3c",
+    ])
+    .expect(0)
+    .json();
+    assert_eq!(doc["@context"], "http://www.w3.org/ns/anno.jsonld");
+    assert_eq!(doc["type"], "AnnotationCollection");
+    let items = doc["first"]["items"].as_array().unwrap();
+    assert_eq!(items.len(), 12);
+    let archive = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("archive");
+    let mut checked = 0;
+    for a in items {
+        assert_eq!(a["type"], "Annotation");
+        for t in a["target"].as_array().unwrap() {
+            let path = t["source"].as_str().unwrap().strip_prefix("data/").unwrap();
+            let text = fs::read_to_string(archive.join(path)).unwrap();
+            let chars: Vec<char> = text.chars().collect();
+            let sel = t["selector"].as_array().unwrap();
+            let by = |kind: &str| sel.iter().find(|s| s["type"] == kind).unwrap();
+            let quote = by("TextQuoteSelector");
+            let exact = quote["exact"].as_str().unwrap();
+            let pos = by("TextPositionSelector");
+            let (s, e) = (
+                pos["start"].as_u64().unwrap() as usize,
+                pos["end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(chars[s..e].iter().collect::<String>(), exact, "{a}");
+            let data = by("DataPositionSelector");
+            let (bs, be) = (
+                data["start"].as_u64().unwrap() as usize,
+                data["end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(&text.as_bytes()[bs..be], exact.as_bytes());
+            // prefix + exact + suffix stands exactly once, where the position says.
+            let prefix = quote["prefix"].as_str().unwrap();
+            let whole = format!("{prefix}{exact}{}", quote["suffix"].as_str().unwrap());
+            assert_eq!(text.matches(&whole).count(), 1, "{whole:?}");
+            let at = text.find(&whole).unwrap();
+            assert_eq!(text[..at].chars().count() + prefix.chars().count(), s);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 25, "{checked}");
+}
