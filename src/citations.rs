@@ -66,12 +66,13 @@ mod search;
 #[cfg(test)]
 mod tests;
 pub mod w3c;
+mod words;
 
 pub use bind::bind;
 pub use check::{check, CODES};
 pub use claim_check::{check_claims, CLAIM_CODES, SEARCH_BUDGET, WARNING_CODES};
 pub use claims::{bind_claims, Bound};
-pub use confusables::{confusables, confusables_report};
+pub use confusables::{confusables, confusables_report, MAX_LISTED as MAX_CONFUSABLES_LISTED};
 pub use coverage::{coverage, summary, Coverage, State};
 pub use diff::diff_marked;
 pub use model::{
@@ -80,6 +81,7 @@ pub use model::{
 };
 pub use normalise::normalise;
 pub use quotes::{quoted_spans, QuotedSpan};
+pub use words::{lines as confusable_lines, scan as scan_words, Scan, WordFinding, WordKind};
 
 /// The longest quotation (in characters) that [`bind`] accepts: the
 /// nearest-passage search costs quotation length × source length.

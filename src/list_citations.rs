@@ -61,3 +61,21 @@ pub fn w3c(path: &Path, m: &BundleManifest, limits: &Limits) -> Result<serde_jso
         &texts(path, m, limits)?,
     ))
 }
+
+/// The confusable scan of the statement and of each cited source, with
+/// structured positions (for `list --citations --json`).
+pub fn confusables(path: &Path, m: &BundleManifest, limits: &Limits) -> Result<serde_json::Value> {
+    let t = texts(path, m, limits)?;
+    let quoted = crate::citations::quoted_spans(&t.statement).0;
+    let max = crate::citations::MAX_CONFUSABLES_LISTED;
+    let mut files = vec![serde_json::json!({
+        "path": t.statement_path,
+        "scan": crate::citations::scan_words(&t.statement, &quoted, max),
+    })];
+    for (p, text) in t.sources.values() {
+        files.push(
+            serde_json::json!({ "path": p, "scan": crate::citations::scan_words(text, &[], max) }),
+        );
+    }
+    Ok(serde_json::Value::Array(files))
+}

@@ -101,6 +101,24 @@ pub fn check(
             Err(_) => {}
         }
     }
+    for (path, text) in sources.values() {
+        let scan = citations::scan_words(text, &[], 10);
+        for line in citations::confusable_lines(&scan) {
+            push(Severity::Info, "text.confusable", Some(path.clone()), line);
+        }
+    }
+    for (field, value) in metadata_strings(m) {
+        let scan = citations::scan_words(&value, &[], 3);
+        for line in citations::confusable_lines(&scan) {
+            let msg = format!("{field}: {line}");
+            push(
+                Severity::Info,
+                "text.confusable",
+                Some("docseal.json".into()),
+                msg,
+            );
+        }
+    }
     let texts = Texts {
         statement_path: statement.path.clone(),
         statement: statement_text,
@@ -157,6 +175,33 @@ pub fn check(
         };
         push(severity(f.code), f.code, f.path, msg);
     }
+}
+
+/// The human-written strings of the manifest, each with its field name.
+fn metadata_strings(m: &BundleManifest) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut add = |field: String, v: &Option<String>| {
+        if let Some(v) = v {
+            out.push((field, v.clone()));
+        }
+    };
+    add("bundle.title".into(), &m.bundle.title);
+    add(
+        "bundle.external_description".into(),
+        &m.bundle.external_description,
+    );
+    if let Some(s) = &m.statement {
+        add("statement.title".into(), &Some(s.title.clone()));
+        add("statement.notes".into(), &s.notes);
+    }
+    for s in &m.sources {
+        add(format!("sources[{}].title", s.id), &Some(s.title.clone()));
+        add(format!("sources[{}].date_note", s.id), &s.date_note);
+    }
+    for c in &m.citations {
+        add(format!("citations[{}].note", c.id), &c.note);
+    }
+    out
 }
 
 fn read_text(b: &OpenBundle, path: &str) -> Result<String, String> {

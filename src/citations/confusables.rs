@@ -8,27 +8,14 @@
 use super::quotes::QuotedSpan;
 use super::{Confusable, ConfusableKind};
 
-/// One warning line per suspicious character of `text`, saying whether it
-/// lies inside a quoted span.
+/// The most findings listed per text; the rest are counted per kind.
+pub const MAX_LISTED: usize = 50;
+
+/// One warning line per suspicious word of `text` (see `words`), saying
+/// whether it lies inside a quoted span, capped at [`MAX_LISTED`] plus a
+/// line counting the rest.
 pub fn confusables_report(_path: &str, text: &str, quoted: &[QuotedSpan]) -> Vec<String> {
-    confusables(text)
-        .into_iter()
-        .map(|c| {
-            let inside = quoted
-                .iter()
-                .any(|q| q.start <= c.offset && c.offset < q.end);
-            format!(
-                "line {} column {}: {} {:?} in {:?} ({:?}){}",
-                c.line,
-                c.column,
-                super::code_point(c.code_point),
-                c.code_point,
-                crate::report::escape(&c.context),
-                c.kind,
-                if inside { ", inside a quotation" } else { "" }
-            )
-        })
-        .collect()
+    super::words::lines(&super::words::scan(text, quoted, MAX_LISTED))
 }
 
 /// Every suspicious character of `text`, in order. A word (a run of

@@ -41,12 +41,16 @@ pub fn run(a: ListArgs) -> Result<i32> {
         s.push('\n');
         super::print_out(&s)?;
     } else if a.json {
-        let doc = serde_json::json!({
+        let mut doc = serde_json::json!({
             "format": listing.format,
             "format_version": listing.format_version,
             "listing": listing,
             "verification": report,
         });
+        if a.citations {
+            doc["confusables"] =
+                docseal::list_citations::confusables(&a.bundle, &listing.manifest, &limits)?;
+        }
         let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
         s.push('\n');
         super::print_out(&s)?;
