@@ -58,6 +58,7 @@ mod coverage;
 mod diff;
 mod locator;
 mod model;
+mod multi;
 mod normalise;
 mod position;
 mod quotes;

@@ -101,8 +101,7 @@ pub const CLAIM_CODES: &[(&str, &str)] = &[
 /// Codes reported as warnings rather than errors.
 pub const WARNING_CODES: &[&str] = &[BUDGET, LEGACY_LOCATOR];
 
-/// A normalised pattern and the index of its case-folded letter.
-type PatternKey = (Vec<char>, Option<usize>);
+use super::multi::{search_all, PatternKey};
 
 /// A text, normalised and indexed once.
 struct Prepared<'t> {
@@ -122,6 +121,21 @@ impl<'t> Prepared<'t> {
             norm: Normalised::new(text),
             pos: Positions::new(text),
             found: BTreeMap::new(),
+        }
+    }
+
+    /// Searches for all of `patterns` in one pass and caches the results;
+    /// when the pass stops early, they count as skipped.
+    fn prefetch(&mut self, patterns: &[Quotation], budget: &mut Budget) {
+        let refs: Vec<&Quotation> = patterns.iter().collect();
+        let (found, complete) = search_all(&self.norm.chars, &refs);
+        for (k, list) in found {
+            if complete {
+                self.found.insert(k, Some(list));
+            } else {
+                budget.skipped += 1;
+                self.found.insert(k, None);
+            }
         }
     }
 
@@ -185,6 +199,12 @@ pub fn check_claims(
         skipped: 0,
     };
     let mut st = Prepared::new(&texts.statement_path, &texts.statement);
+    let patterns: Vec<Quotation> = claims
+        .iter()
+        .filter(|c| !c.legacy && c.exact.chars().count() <= MAX_QUOTATION_CHARS)
+        .map(|c| Quotation::new(&c.exact))
+        .collect();
+    st.prefetch(&patterns, &mut budget);
     for c in claims {
         check_statement_side(c, &mut st, &mut budget, &mut out);
     }
@@ -209,6 +229,7 @@ pub fn check_claims(
             continue;
         }
         let mut src = Prepared::new(path, text);
+        src.prefetch(&source_patterns(claims, id), &mut budget);
         for c in claims {
             check_source_side(c, id, &mut src, &mut budget, &mut out);
         }
@@ -357,6 +378,25 @@ fn pick_holds(
         );
         out.push(AMBIGUOUS, id, path, msg);
     }
+}
+
+/// Everything the claims search for in source `id`: each passage's words,
+/// and each quotation a verdict says is not there.
+fn source_patterns(claims: &[Claim], id: &str) -> Vec<Quotation> {
+    let mut out = Vec::new();
+    for c in claims {
+        for p in c.passages.iter().filter(|p| p.source == id) {
+            out.push(Quotation::new(p.exact.as_deref().unwrap_or(&c.exact)));
+        }
+        let disprovable = c.kind == Kind::Verbatim
+            && (c.verdict == Verdict::NotFound
+                || c.verdict == Verdict::Contradicts && c.passages.iter().any(|p| p.source == id));
+        if disprovable {
+            out.push(Quotation::new(&c.exact));
+        }
+    }
+    out.retain(|q| q.chars.len() <= MAX_QUOTATION_CHARS);
+    out
 }
 
 fn check_source_side(

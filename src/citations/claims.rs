@@ -19,6 +19,7 @@ use super::locator;
 use super::model::{
     Claim, Kind, LocatorStatus, PassageRecord, QuotationRecord, SearchedRecord, TextSpan, Verdict,
 };
+use super::multi::{key, search_all, PatternKey};
 use super::normalise::{edges_whole, rules_applied, Normalised, Quotation};
 use super::position::Positions;
 use super::search::find_all;
@@ -36,23 +37,56 @@ pub struct Bound {
     pub warnings: Vec<String>,
 }
 
-/// One text ready for searching.
+/// One text ready for searching, with the occurrences of every pattern
+/// the citations look for in it, found in one pass.
 struct Prepared<'t> {
     path: &'t str,
     text: &'t str,
     norm: Normalised,
     pos: Positions<'t>,
+    found: BTreeMap<PatternKey, Vec<usize>>,
 }
 
 impl<'t> Prepared<'t> {
-    fn new(path: &'t str, text: &'t str) -> Self {
+    fn new(path: &'t str, text: &'t str, patterns: &[String]) -> Self {
+        let norm = Normalised::new(text);
+        let qs: Vec<Quotation> = patterns.iter().map(|p| Quotation::new(p)).collect();
+        let refs: Vec<&Quotation> = qs.iter().collect();
+        let (found, complete) = search_all(&norm.chars, &refs);
         Prepared {
             path,
             text,
-            norm: Normalised::new(text),
             pos: Positions::new(text),
+            found: if complete { found } else { BTreeMap::new() },
+            norm,
         }
     }
+
+    /// Every occurrence of `q`: from the one pass, else searched now.
+    fn occurrences(&self, q: &Quotation) -> Vec<usize> {
+        match self.found.get(&key(q)) {
+            Some(list) => list.clone(),
+            None => find_all(&self.norm.chars, q),
+        }
+    }
+}
+
+/// The words the citations search for in source `id` (the statement when
+/// `None`).
+fn patterns(citations: &[Citation], id: Option<&str>) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in citations {
+        match id {
+            None => out.push(c.exact.clone()),
+            Some(id) => {
+                for p in c.all_passages().into_iter().filter(|p| p.source == id) {
+                    out.push(p.exact.unwrap_or_else(|| c.exact.clone()));
+                }
+            }
+        }
+    }
+    out.retain(|p| p.chars().count() <= super::MAX_QUOTATION_CHARS);
+    out
 }
 
 /// Binds the citations and declarations against `texts`, which must hold
@@ -67,12 +101,18 @@ pub fn bind_claims(
     declared: &[DeclaredQuotation],
     texts: &Texts,
 ) -> Result<Bound, CitationError> {
-    let statement = Prepared::new(&texts.statement_path, &texts.statement);
+    let statement = Prepared::new(
+        &texts.statement_path,
+        &texts.statement,
+        &patterns(citations, None),
+    );
     let mut cache: BTreeMap<&str, Prepared> = BTreeMap::new();
     let mut claims = Vec::with_capacity(citations.len());
     for c in citations {
-        claims.push(bind_claim(c, texts, &statement, &mut cache)?);
+        claims.push(bind_claim(c, citations, texts, &statement, &mut cache)?);
     }
+    // The check below normalises each source again, one at a time.
+    drop(cache);
     let spans: Vec<(Kind, u64, u64)> = claims
         .iter()
         .map(|c| (c.kind, c.statement.start, c.statement.end))
@@ -160,6 +200,7 @@ pub fn bind_claims(
 
 fn bind_claim<'t>(
     c: &Citation,
+    all: &[Citation],
     texts: &'t Texts,
     statement: &Prepared,
     cache: &mut BTreeMap<&'t str, Prepared<'t>>,
@@ -170,13 +211,13 @@ fn bind_claim<'t>(
     let (kind, verdict) = (c.kind(), c.verdict());
     let mut passages = Vec::new();
     for p in c.all_passages() {
-        let src = prepared(&c.id, &p.source, texts, cache)?;
+        let src = prepared(&c.id, &p.source, all, texts, cache)?;
         passages.push(bind_passage(c, &q, &p, src)?);
     }
     let mut searched = Vec::new();
     if kind == Kind::Verbatim && verdict == Verdict::NotFound {
         for id in &c.searched {
-            let src = prepared(&c.id, id, texts, cache)?;
+            let src = prepared(&c.id, id, all, texts, cache)?;
             let nearest = nearest_passage(&q, src.text, &src.norm);
             let near = super::search::nearest(&src.norm.chars, &q);
             let nearest_span = near.map(|n| {
@@ -211,6 +252,7 @@ fn bind_claim<'t>(
 fn prepared<'t, 'c>(
     cid: &str,
     id: &str,
+    all: &[Citation],
     texts: &'t Texts,
     cache: &'c mut BTreeMap<&'t str, Prepared<'t>>,
 ) -> Result<&'c Prepared<'t>, CitationError> {
@@ -222,7 +264,7 @@ fn prepared<'t, 'c>(
     };
     Ok(cache
         .entry(key.as_str())
-        .or_insert_with(|| Prepared::new(path, text)))
+        .or_insert_with(|| Prepared::new(path, text, &patterns(all, Some(id)))))
 }
 
 fn bind_passage(
@@ -246,7 +288,7 @@ fn bind_passage(
     let ctx = Context::new(p.prefix.as_deref(), p.suffix.as_deref());
     let source_id = Some(p.source.as_str());
     let span = locate(&c.id, &words, &ctx, p.occurrence, src, source_id)?;
-    let occurrences = find_all(&src.norm.chars, &words).len();
+    let occurrences = src.occurrences(&words).len();
     let locator_check = p.locator.as_deref().map(|l| {
         locator::check(
             l,
@@ -312,7 +354,7 @@ fn locate(
     source: Option<&str>,
 ) -> Result<TextSpan, CitationError> {
     let len = q.chars.len();
-    let all = find_all(&t.norm.chars, q);
+    let all = t.occurrences(q);
     let fits: Vec<usize> = all
         .iter()
         .copied()

@@ -94,16 +94,21 @@ impl Normalised {
 /// Splits `s` into pieces that NFC normalises independently: each starts
 /// before a character that never combines with what precedes it.
 fn nfc_chunks(s: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut starts: Vec<usize> = s
-        .char_indices()
-        .filter(|&(i, c)| i == 0 || is_stable(c))
-        .map(|(i, _)| i)
-        .collect();
-    starts.push(s.len());
-    let pieces: Vec<(usize, usize)> = starts.windows(2).map(|w| (w[0], w[1])).collect();
-    pieces
-        .into_iter()
-        .filter_map(move |(a, b)| s.get(a..b).map(|piece| (a, piece)))
+    // Streaming: no list of offsets, so the cost in memory stays that of
+    // the output whatever the text's size.
+    let mut iter = s.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, _) = iter.next()?;
+        let mut end = s.len();
+        while let Some(&(i, c)) = iter.peek() {
+            if is_stable(c) {
+                end = i;
+                break;
+            }
+            iter.next();
+        }
+        s.get(start..end).map(|piece| (start, piece))
+    })
 }
 
 /// A starter that is NFC on its own and never composes with a preceding

@@ -18,6 +18,8 @@ use crate::report::escape;
 
 /// Characters shown on each side of a marked passage within its line.
 const AROUND: usize = 100;
+/// Bytes looked at on each side of a span (a few hundred characters).
+const NEAR: usize = 1024;
 /// Longest context line shown.
 const CONTEXT_LINE: usize = 160;
 
@@ -210,7 +212,8 @@ fn position(t: &TextSpan) -> String {
 /// The sentence around `span` with the span marked, or the recorded text.
 fn sentence(text: &str, span: &TextSpan) -> String {
     let (a, b) = (span.start as usize, span.end as usize);
-    let (Some(before), Some(inner), Some(after)) = (text.get(..a), text.get(a..b), text.get(b..))
+    let (Some(inner), Some(before), Some(after)) =
+        (text.get(a..b), near_before(text, a), near_after(text, b))
     else {
         return format!("⟦{}⟧", shown(&span.text));
     };
@@ -225,6 +228,25 @@ fn sentence(text: &str, span: &TextSpan) -> String {
     let left = tail(before.get(start..).unwrap_or_default(), AROUND * 2);
     let right = head(after.get(..end).unwrap_or_default(), AROUND * 2);
     format!("{}⟦{}⟧{}", shown(&left), shown(inner), shown(&right))
+}
+
+/// At most [`NEAR`] bytes of `text` before byte `at`, from a character
+/// boundary, so the listing's cost does not grow with the offset.
+fn near_before(text: &str, at: usize) -> Option<&str> {
+    let mut from = at.saturating_sub(NEAR);
+    while from > 0 && !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    text.get(from..at)
+}
+
+/// At most [`NEAR`] bytes of `text` from byte `at`.
+fn near_after(text: &str, at: usize) -> Option<&str> {
+    let mut to = (at + NEAR).min(text.len());
+    while to < text.len() && !text.is_char_boundary(to) {
+        to += 1;
+    }
+    text.get(at..to)
 }
 
 /// The lines of a passage, marked, with one line of context on each side.
@@ -246,8 +268,16 @@ fn context(s: &mut String, text: &str, pos: &Positions, span: &TextSpan) {
         .line_start(last + 1)
         .map_or(text.len(), |e| e.saturating_sub(1))
         .max(b);
-    let left = tail(text.get(from..a).unwrap_or_default(), AROUND);
-    let right = head(text.get(b..to).unwrap_or_default(), AROUND);
+    let before = near_before(text, a).unwrap_or_default();
+    let before = before
+        .get(before.len().saturating_sub(a - from.min(a))..)
+        .unwrap_or(before);
+    let after = near_after(text, b).unwrap_or_default();
+    let after = after
+        .get(..(to.max(b) - b).min(after.len()))
+        .unwrap_or(after);
+    let left = tail(before, AROUND);
+    let right = head(after, AROUND);
     let inner = text.get(a..b).unwrap_or_default();
     let lines = if last > first {
         format!("{first}-{last}")

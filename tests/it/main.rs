@@ -7,6 +7,7 @@ mod common;
 mod citations;
 mod cli;
 mod cosign;
+mod cost;
 mod fuzz_regressions;
 mod hostile;
 mod peers;
