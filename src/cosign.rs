@@ -49,7 +49,7 @@ pub fn sign(
     output: &Path,
     overwrite: Overwrite,
 ) -> Result<KeyId> {
-    let verified = verify::verify(bundle_path, &VerifyOptions::default(), &Silent);
+    let verified = verify::verify(bundle_path, &VerifyOptions::default(), &Silent)?;
     let bad = |problem: String| Error::Bundle {
         path: bundle_path.to_path_buf(),
         problem,

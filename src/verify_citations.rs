@@ -25,12 +25,7 @@ pub fn check(
     m: &BundleManifest,
 ) {
     let mut push = |sev: Severity, code: &str, path: Option<String>, message: String| {
-        findings.push(Finding {
-            code: code.to_owned(),
-            severity: sev,
-            path,
-            message,
-        })
+        findings.push(Finding::new(sev, code, path, message))
     };
     let claims_anything = !m.citations.is_empty() || !m.quotations.is_empty();
     let Some(statement) = &m.statement else {

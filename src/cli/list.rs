@@ -31,7 +31,7 @@ pub fn run(a: ListArgs) -> Result<i32> {
     let verify = !a.trust.public_keys.is_empty() || a.trust.keyring.is_some();
     let report = if verify {
         let opts = super::load_trusted(&a.trust)?;
-        Some(docseal::verify::verify(&a.bundle, &opts, &docseal::progress::Silent).report)
+        Some(docseal::verify::verify(&a.bundle, &opts, &docseal::progress::Silent)?.report)
     } else {
         None
     };
@@ -55,7 +55,7 @@ pub fn run(a: ListArgs) -> Result<i32> {
         s.push('\n');
         super::print_out(&s)?;
     } else {
-        let mut s = docseal::render::list_text(&listing, false);
+        let mut s = docseal::list::list_text(&listing, false, report.is_none());
         if a.citations {
             s.push_str(&docseal::list_citations::text(
                 &a.bundle,
@@ -64,7 +64,7 @@ pub fn run(a: ListArgs) -> Result<i32> {
             )?);
         }
         if let Some(r) = &report {
-            s.push_str(&r.to_text());
+            s.push_str(&docseal::render::verify_text(r, Default::default()));
         }
         super::print_out(&s)?;
     }

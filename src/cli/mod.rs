@@ -151,10 +151,10 @@ pub fn load_trusted(t: &TrustArgs) -> Result<docseal::verify::VerifyOptions> {
     }
     for p in paths {
         let key = docseal::keys::read_public_key(&p)?;
-        trusted.push(docseal::verify::TrustedKey {
+        trusted.push(docseal::verify::TrustedKey::from_file(
             key,
-            origin: p.display().to_string(),
-        });
+            &p.display().to_string(),
+        ));
     }
     Ok(docseal::verify::VerifyOptions {
         trusted,
@@ -162,5 +162,6 @@ pub fn load_trusted(t: &TrustArgs) -> Result<docseal::verify::VerifyOptions> {
         allow_repacked: t.allow_repacked,
         limits: docseal::container::Limits::default(),
         not_older_than: None,
+        same_signers: false,
     })
 }

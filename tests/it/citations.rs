@@ -152,7 +152,7 @@ fn exact_and_normalised_matches_are_recorded_with_their_true_byte_offsets() {
     let uncited = findings(&report, "citation.uncited-source");
     assert_eq!(uncited.len(), 1, "{report:#}");
     assert_eq!(uncited[0]["severity"], "info");
-    assert_eq!(uncited[0]["path"], "data/sources/other.txt");
+    assert_eq!(uncited[0]["file"], "data/sources/other.txt");
     assert_eq!(
         uncited[0]["message"],
         "source \"other\" is not cited by any citation"
@@ -282,7 +282,7 @@ fn check_altered(rel: &str, from: &str, to: &str, code: &str) {
     assert_eq!(report["citations"][0]["id"], "gc4-art2");
     assert_eq!(report["citations"][0]["ok"], false);
     let found = findings(&report, code);
-    assert_eq!(found[0]["path"], rel);
+    assert_eq!(found[0]["file"], rel);
     let msg = found[0]["message"].as_str().unwrap();
     assert!(msg.starts_with("citation \"gc4-art2\": bytes "), "{msg}");
     assert!(msg.contains("no longer hold the recorded text"), "{msg}");
@@ -365,7 +365,7 @@ fn the_real_archive_verifies_with_every_quotation_accounted_for() {
     let all = findings(&report, "text.confusable");
     let confusables: Vec<_> = all.iter().filter(|f| f["severity"] == "warning").collect();
     assert_eq!(confusables.len(), 1, "{report:#}");
-    assert_eq!(confusables[0]["path"], "data/statement/statement-en.txt");
+    assert_eq!(confusables[0]["file"], "data/statement/statement-en.txt");
     let msg = confusables[0]["message"].as_str().unwrap();
     assert_eq!(
         msg,
@@ -437,7 +437,7 @@ fn the_real_archive_verifies_with_every_quotation_accounted_for() {
     assert!(uncited.len() < m.sources.len() - 8, "{uncited:?}");
     let notes: Vec<&str> = findings(&report, "citation.uncited-source")
         .iter()
-        .map(|n| n["path"].as_str().unwrap())
+        .map(|n| n["file"].as_str().unwrap())
         .collect();
     assert_eq!(notes, uncited);
 }
