@@ -74,7 +74,7 @@ pub use check::{check, CODES};
 pub use claim_check::{check_claims, CLAIM_CODES, SEARCH_BUDGET, WARNING_CODES};
 pub use claims::{bind_claims, Bound};
 pub use confusables::{confusables, confusables_report, MAX_LISTED as MAX_CONFUSABLES_LISTED};
-pub use coverage::{coverage, summary, Coverage, State};
+pub use coverage::{coverage, summary, wrap, Coverage, State};
 pub use diff::diff_marked;
 pub use model::{
     Claim, DeclaredKind, Kind, LocatorCheck, LocatorStatus, PassageRecord, QuotationRecord,

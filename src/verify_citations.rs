@@ -24,14 +24,17 @@ pub fn check(
     b: &OpenBundle,
     m: &BundleManifest,
 ) {
-    let mut push = |sev: Severity, code: &str, path: Option<String>, message: String| {
-        findings.push(Finding::new(sev, code, path, message))
-    };
     let claims_anything = !m.citations.is_empty() || !m.quotations.is_empty();
     let Some(statement) = &m.statement else {
         if claims_anything {
             let msg = "the manifest has citations but no statement".into();
-            push(Severity::Error, "citation.no-statement", None, msg);
+            push(
+                findings,
+                Severity::Error,
+                "citation.no-statement",
+                None,
+                msg,
+            );
         }
         return;
     };
@@ -40,20 +43,23 @@ pub fn check(
         Err(e) => {
             if claims_anything {
                 let path = Some(statement.path.clone());
-                push(Severity::Error, "citation.statement-unreadable", path, e);
+                push(
+                    findings,
+                    Severity::Error,
+                    "citation.statement-unreadable",
+                    path,
+                    e,
+                );
             }
             return;
         }
     };
     let spans = citations::quoted_spans(&statement_text).0;
-    for f in crate::citations::confusables_report(&statement.path, &statement_text, &spans) {
-        push(
-            Severity::Warning,
-            "text.confusable",
-            Some(statement.path.clone()),
-            f,
-        );
-    }
+    let max = citations::MAX_CONFUSABLES_LISTED;
+    findings.extend(positioned(
+        &statement.path,
+        &citations::scan_words(&statement_text, &spans, max),
+    ));
     if !claims_anything {
         if !spans.is_empty() {
             let msg = format!(
@@ -61,7 +67,13 @@ pub fn check(
                 spans.len()
             );
             let path = Some(statement.path.clone());
-            push(Severity::Info, "citation.coverage-not-claimed", path, msg);
+            push(
+                findings,
+                Severity::Info,
+                "citation.coverage-not-claimed",
+                path,
+                msg,
+            );
         }
         return;
     }
@@ -75,6 +87,7 @@ pub fn check(
         if !cited {
             let msg = format!("source {:?} is not cited by any citation", s.id);
             push(
+                findings,
                 Severity::Info,
                 "citation.uncited-source",
                 Some(s.path.clone()),
@@ -91,7 +104,13 @@ pub fn check(
             // A source nothing cites may be binary; only a cited one must be text.
             Err(e) if cited => {
                 let path = Some(s.path.clone());
-                push(Severity::Error, "citation.source-unreadable", path, e);
+                push(
+                    findings,
+                    Severity::Error,
+                    "citation.source-unreadable",
+                    path,
+                    e,
+                );
             }
             Err(_) => {}
         }
@@ -99,7 +118,13 @@ pub fn check(
     for (path, text) in sources.values() {
         let scan = citations::scan_words(text, &[], 10);
         for line in citations::confusable_lines(&scan) {
-            push(Severity::Info, "text.confusable", Some(path.clone()), line);
+            push(
+                findings,
+                Severity::Info,
+                "text.confusable",
+                Some(path.clone()),
+                line,
+            );
         }
     }
     for (field, value) in metadata_strings(m) {
@@ -107,6 +132,7 @@ pub fn check(
         for line in citations::confusable_lines(&scan) {
             let msg = format!("{field}: {line}");
             push(
+                findings,
                 Severity::Info,
                 "text.confusable",
                 Some("docseal.json".into()),
@@ -158,6 +184,7 @@ pub fn check(
         );
     }
     push(
+        findings,
         Severity::Info,
         "citation.coverage",
         Some(statement.path.clone()),
@@ -168,8 +195,51 @@ pub fn check(
             Some(id) => format!("citation {id:?}: {}", f.message),
             None => f.message,
         };
-        push(severity(f.code), f.code, f.path, msg);
+        push(findings, severity(f.code), f.code, f.path, msg);
     }
+}
+
+fn push(
+    findings: &mut Vec<Finding>,
+    sev: Severity,
+    code: &str,
+    path: Option<String>,
+    message: String,
+) {
+    findings.push(Finding::new(sev, code, path, message));
+}
+
+/// Confusable findings of one text as warnings with their line, column
+/// and byte offset (the message without them, since reports show them).
+fn positioned(path: &str, scan: &citations::Scan) -> Vec<Finding> {
+    let lines = citations::confusable_lines(scan);
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let w = scan.findings.get(i);
+            let message = match w {
+                Some(_) => line
+                    .split_once(": ")
+                    .map_or(line.clone(), |(_, m)| m.to_owned()),
+                None => line,
+            };
+            let mut f = Finding::new(
+                Severity::Warning,
+                "text.confusable",
+                Some(path.to_owned()),
+                message,
+            );
+            if let Some(w) = w {
+                f.position = crate::report::Position {
+                    line: Some(w.line as u64),
+                    column: Some(w.column as u64),
+                    offset: Some(w.offset as u64),
+                };
+            }
+            f
+        })
+        .collect()
 }
 
 /// The human-written strings of the manifest, each with its field name.

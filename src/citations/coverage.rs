@@ -203,6 +203,27 @@ pub fn summary(
     format!("{line}; {}", rest.join(", "))
 }
 
+/// `text` broken at spaces into lines of at most `width` characters (a
+/// longer word stands alone on its line).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""

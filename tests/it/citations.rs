@@ -367,9 +367,19 @@ fn the_real_archive_verifies_with_every_quotation_accounted_for() {
     assert_eq!(confusables.len(), 1, "{report:#}");
     assert_eq!(confusables[0]["file"], "data/statement/statement-en.txt");
     let msg = confusables[0]["message"].as_str().unwrap();
+    assert_eq!(msg, "\"[А]ugust\" mixes scripts (U+0410), in Latin text");
+    let at = (
+        &confusables[0]["line"],
+        &confusables[0]["column"],
+        &confusables[0]["offset"],
+    );
     assert_eq!(
-        msg,
-        "line 10 column 147: \"[А]ugust\" mixes scripts (U+0410), in Latin text"
+        at,
+        (
+            &serde_json::json!(10),
+            &serde_json::json!(147),
+            &serde_json::json!(1270)
+        )
     );
     // Sources and metadata are scanned too, as notes: the Belarusian text's
     // Latin i once, as a habit; the law number's Cyrillic Ze as a digit look-alike.
