@@ -18,6 +18,9 @@ use crate::progress::Silent;
 use crate::report::{Finding, Severity, Signer, Verdict};
 use crate::verify::{self, Verified, VerifyOptions};
 
+/// The `$id` of the history's JSON Schema (docs/schema/history-report.schema.json).
+pub const HISTORY_SCHEMA: &str = "urn:docseal:schema:history-report:2";
+
 /// One version in a history.
 #[derive(Clone, Debug, Serialize)]
 pub struct VersionInfo {
@@ -61,6 +64,8 @@ pub struct Change {
 /// The result of checking a lineage.
 #[derive(Clone, Debug, Serialize)]
 pub struct History {
+    /// Always [`HISTORY_SCHEMA`].
+    pub schema: &'static str,
     /// "docseal-history".
     pub format: &'static str,
     /// 1.
@@ -151,6 +156,7 @@ pub fn history(paths: &[PathBuf], opts: &VerifyOptions) -> Result<History> {
         .collect();
     mark_signer_changes(&mut versions, opts.same_signers, &mut findings);
     Ok(History {
+        schema: HISTORY_SCHEMA,
         format: "docseal-history",
         format_version: 2,
         ok: !findings.iter().any(|f| f.severity == Severity::Error),

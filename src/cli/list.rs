@@ -37,23 +37,16 @@ pub fn run(a: ListArgs) -> Result<i32> {
     };
     if a.format.as_deref() == Some("w3c") {
         let doc = docseal::list_citations::w3c(&a.bundle, &listing.manifest, &limits)?;
-        let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-        s.push('\n');
-        super::print_out(&s)?;
+        super::print_out(&docseal::escape::to_json_pretty(&doc))?;
     } else if a.json {
-        let mut doc = serde_json::json!({
-            "format": listing.format,
-            "format_version": listing.format_version,
-            "listing": listing,
-            "verification": report,
-        });
-        if a.citations {
-            doc["confusables"] =
-                docseal::list_citations::confusables(&a.bundle, &listing.manifest, &limits)?;
-        }
-        let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-        s.push('\n');
-        super::print_out(&s)?;
+        let doc = docseal::list::ListReport {
+            schema: docseal::list::LIST_SCHEMA,
+            format: listing.format,
+            format_version: listing.format_version,
+            listing: &listing,
+            verification: report.as_ref(),
+        };
+        super::print_out(&doc.to_json())?;
     } else {
         let mut s = docseal::list::list_text(&listing, false, report.is_none());
         if a.citations {

@@ -13,3 +13,4 @@ mod manifests;
 mod outputs;
 mod paths;
 mod props;
+mod terminal;
