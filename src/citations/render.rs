@@ -171,7 +171,7 @@ fn passage(s: &mut String, k: usize, p: &PassageRecord, texts: &Texts, pos: Opti
             if p.rules.is_empty() {
                 "rules not recorded".to_owned()
             } else {
-                p.rules.join(", ")
+                shown(&p.rules.join(", "))
             }
         )
     } else {
