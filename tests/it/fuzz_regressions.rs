@@ -23,7 +23,7 @@ use docseal::report::Verdict;
 use docseal::verify::{verify, TrustedKey, VerifyOptions};
 
 /// The fuzz targets, which name both the seed folders and the vector prefixes.
-const TARGETS: [&str; 7] = [
+const TARGETS: [&str; 8] = [
     "verify_bundle",
     "minisign",
     "bagit",
