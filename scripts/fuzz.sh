@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all=(verify_bundle minisign bagit manifest_json description zip_reader)
+all=(verify_bundle minisign bagit manifest_json description zip_reader timestamp_token)
 case "${1:-}" in
 --smoke) seconds=10 ;;
 '' | *[!0-9]*)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the real peers docseal's tests run against: stock minisign, Info-ZIP
-# unzip/zip, coreutils sha256sum, bagit-python 1.9 (and hyperfine/openssl for
-# the benchmark smoke run). Installs only what is missing; needs root or sudo
-# for the Debian packages.
+# unzip/zip, coreutils sha256sum, bagit-python 1.9, openssl (its `ts` command is
+# the local RFC 3161 TSA of tests/it/timestamp, its `req`/`ca` make the test
+# PKI; also used by the benchmark smoke run) and hyperfine. Installs only what
+# is missing; needs root or sudo for the Debian packages.
 set -euo pipefail
 
 sudo_cmd=""
@@ -30,3 +31,5 @@ for tool in minisign unzip zip sha256sum openssl; do
   command -v "$tool" >/dev/null 2>&1 || { echo "missing after install: $tool" >&2; exit 1; }
 done
 python3 -c 'import bagit' || { echo "missing after install: bagit-python" >&2; exit 1; }
+# The timestamp tests need openssl's TSA (`openssl ts -reply`, OpenSSL 1.0+).
+openssl ts -help >/dev/null 2>&1 || { echo "openssl lacks the ts command (RFC 3161 TSA)" >&2; exit 1; }

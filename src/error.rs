@@ -93,6 +93,14 @@ pub enum Error {
         /// The output that exists.
         path: PathBuf,
     },
+    /// A time-stamping authority failed, timed out or answered with a bad token.
+    #[error("timestamp authority {url}: {problem}")]
+    Tsa {
+        /// The TSA's URL.
+        url: String,
+        /// What went wrong.
+        problem: String,
+    },
     /// Options that do not fit together, found after parsing.
     #[error("{0}")]
     Usage(String),
@@ -102,7 +110,7 @@ impl Error {
     /// The documented process exit code for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Io { .. } => exit::IO,
+            Error::Io { .. } | Error::Tsa { .. } => exit::IO,
             Error::Exists { .. } => exit::EXISTS,
             Error::Usage(_) => exit::USAGE,
             Error::Bundle { .. } => exit::REJECTED,

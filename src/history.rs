@@ -32,6 +32,9 @@ pub struct VersionInfo {
     pub created: Option<String>,
     /// SHA-256 of its tag manifest.
     pub tagmanifest_sha256: Option<String>,
+    /// Its earliest trusted RFC 3161 timestamp (RFC 3339), when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamped: Option<String>,
 }
 
 /// What changed between two consecutive versions.
@@ -97,7 +100,11 @@ pub fn history(paths: &[PathBuf], opts: &VerifyOptions) -> History {
         .iter()
         .map(|p| (p.clone(), verify::verify(p, opts, &Silent)))
         .collect();
-    all.sort_by_key(|(_, v)| v.manifest.as_ref().map_or(0, |m| m.bundle.version));
+    all.sort_by_key(|(_, v)| {
+        let version = v.manifest.as_ref().map_or(0, |m| m.bundle.version);
+        let trusted = crate::timestamp::history::trusted_time(&v.report.signatures);
+        crate::timestamp::history::order_key(version, trusted)
+    });
     let mut findings = Vec::new();
     let mut err = |code: &str, path: &Path, message: String| {
         findings.push(Finding {
@@ -136,6 +143,8 @@ pub fn history(paths: &[PathBuf], opts: &VerifyOptions) -> History {
             version: v.manifest.as_ref().map(|m| m.bundle.version),
             created: v.manifest.as_ref().map(|m| m.bundle.created.clone()),
             tagmanifest_sha256: v.tagmanifest_sha256.map(|d| manifest::hex(&d)),
+            timestamped: crate::timestamp::history::trusted_time(&v.report.signatures)
+                .map(crate::time::rfc3339),
         })
         .collect();
     History {

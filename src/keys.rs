@@ -17,8 +17,8 @@ use crate::output::{self, Overwrite};
 /// The largest key or signature file docseal reads.
 pub const MAX_KEY_FILE: u64 = 64 * 1024;
 
-/// Reads a small text file (a key or a signature), naming the file in every error.
-pub fn read_small_text(path: &Path) -> Result<String> {
+/// Reads a small file (a key, a signature, a certificate) whole, naming the file in every error.
+pub fn read_small_bytes(path: &Path) -> Result<Vec<u8>> {
     let file = File::open(path).map_err(|e| Error::io(path, "open", e))?;
     let mut buf = Vec::new();
     file.take(MAX_KEY_FILE + 1)
@@ -30,6 +30,12 @@ pub fn read_small_text(path: &Path) -> Result<String> {
             problem: format!("larger than {MAX_KEY_FILE} bytes; not a key file"),
         });
     }
+    Ok(buf)
+}
+
+/// Reads a small text file (a key or a signature), naming the file in every error.
+pub fn read_small_text(path: &Path) -> Result<String> {
+    let buf = read_small_bytes(path)?;
     String::from_utf8(buf).map_err(|_| Error::Key {
         path: path.to_path_buf(),
         problem: "not UTF-8 text; not a key file".into(),

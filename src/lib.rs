@@ -40,8 +40,11 @@ pub mod progress;
 pub mod render;
 pub mod report;
 pub mod scan;
+pub mod stamp;
 pub mod time;
+pub mod timestamp;
 pub mod verify;
 pub mod verify_citations;
+pub mod verify_timestamps;
 
 pub use error::{Error, Result};

@@ -28,6 +28,8 @@ pub struct ListedSignature {
     pub key_id: String,
     /// The trusted comment (not verified here).
     pub trusted_comment: String,
+    /// Its RFC 3161 tokens as they read (not verified here).
+    pub timestamps: Vec<crate::timestamp::ListedToken>,
 }
 
 /// What a bundle says it holds.
@@ -80,6 +82,7 @@ pub fn list(path: &Path, limits: &Limits) -> Result<Listing> {
             signatures.push(ListedSignature {
                 key_id: sig.key_id.to_string(),
                 trusted_comment: sig.trusted_comment.clone(),
+                timestamps: crate::verify_timestamps::list_tokens(&b, sig.key_id),
             });
         }
     }

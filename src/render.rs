@@ -42,6 +42,9 @@ pub fn verify_text(r: &Report) -> String {
             .map(|k| format!(" ({})", escape(k)))
             .unwrap_or_default();
         let _ = writeln!(s, "signature  {} {what}{by}", sig.key_id);
+        for t in &sig.timestamps {
+            let _ = writeln!(s, "  timestamp  {}", escape(&t.describe()));
+        }
     }
     for f in &r.files {
         let mark = if f.ok { "ok " } else { "BAD" };
@@ -156,6 +159,14 @@ pub fn list_text(l: &Listing, citations: bool) -> String {
             sig.key_id,
             escape(&sig.trusted_comment)
         );
+        for t in &sig.timestamps {
+            let what = match (&t.gen_time, &t.tsa, &t.problem) {
+                (Some(g), Some(by), _) => format!("{g} by {by} (not verified)"),
+                (_, _, Some(p)) => format!("unreadable: {p}"),
+                _ => "unreadable".to_owned(),
+            };
+            let _ = writeln!(s, "  timestamp  {}  {}", t.file, escape(&what));
+        }
     }
     let _ = writeln!(s, "files ({}):", l.manifest.files.len());
     // Looked up by path, not searched per file: a bundle may describe

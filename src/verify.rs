@@ -52,6 +52,8 @@ pub struct VerifyOptions {
     pub limits: Limits,
     /// Fail when the bundle is older than, or of another lineage than, this one.
     pub not_older_than: Option<std::path::PathBuf>,
+    /// Pinned TSA certificates, and whether a trusted timestamp is required.
+    pub timestamps: crate::timestamp::TsaTrust,
 }
 
 impl Default for VerifyOptions {
@@ -62,6 +64,7 @@ impl Default for VerifyOptions {
             allow_repacked: false,
             limits: Limits::default(),
             not_older_than: None,
+            timestamps: Default::default(),
         }
     }
 }
@@ -96,6 +99,13 @@ pub fn verify(path: &Path, opts: &VerifyOptions, progress: &dyn Progress) -> Ver
         v.check_root(&bundle, m);
     }
     v.signatures(&bundle, &inv, &tags, manifest.as_ref());
+    crate::verify_timestamps::check(
+        &mut v.findings,
+        &mut v.signatures,
+        &bundle,
+        &inv.signatures,
+        &opts.timestamps,
+    );
     v.payload(&bundle, &inv, manifest.as_ref(), progress);
     if let Some(m) = &manifest {
         crate::verify_citations::check(&mut v.findings, &mut v.citations, &bundle, m);
@@ -210,8 +220,9 @@ impl<'a> Verifier<'a> {
             .collect();
         signers.sort_unstable();
         signers.dedup();
+        let tokens = crate::verify_timestamps::token_names(&inv.signatures);
         let actual: Vec<&str> = b.files.iter().map(|f| f.rel.as_str()).collect();
-        let expected = bundle::canonical_order(&payload, &signers);
+        let expected = bundle::canonical_order(&payload, &signers, &tokens);
         // A signer's .pub is optional (co-signatures made by stock minisign have none).
         let expected: Vec<&str> = expected
             .iter()
@@ -503,6 +514,7 @@ impl<'a> Verifier<'a> {
                 status: status.0,
                 trusted_key: status.1,
                 trusted_comment: Some(sig.trusted_comment.clone()),
+                timestamps: Vec::new(),
             });
         }
     }
@@ -514,11 +526,14 @@ impl<'a> Verifier<'a> {
         embedded: &mut BTreeMap<KeyId, PublicKey>,
         sigs: &mut Vec<(KeyId, Signature)>,
     ) {
+        if crate::timestamp::parse_token_file(&f.rel).is_some() {
+            return; // read by verify_timestamps
+        }
         let Some((id, is_sig)) = signer_of(&f.rel) else {
             self.error(
                 "signature.unexpected-file",
                 Some(f.rel.clone()),
-                "signatures/ holds only KEYID.minisig and KEYID.pub files",
+                "signatures/ holds only KEYID.minisig, KEYID.pub and KEYID.N.tsr files",
             );
             return;
         };
@@ -747,6 +762,7 @@ impl<'a> Verifier<'a> {
             .signatures
             .iter()
             .filter(|s| s.status == SignatureStatus::ValidTrusted)
+            .filter(|s| crate::verify_timestamps::counts(s, &self.opts.timestamps))
             .map(|s| s.key_id.as_str())
             .collect();
         let threshold = self.opts.threshold.max(1);
@@ -771,11 +787,14 @@ impl<'a> Verifier<'a> {
         }
         self.findings.sort_by_key(|f| f.severity);
         let checks = checks(
+            &self.signatures,
             &self.findings,
             self.container,
             &self.citations,
             self.opts.not_older_than.is_some(),
         );
+        let not_checked =
+            crate::verify_timestamps::not_checked(not_checked(self.container), &self.signatures);
         let report = Report {
             format: REPORT_FORMAT,
             format_version: REPORT_VERSION,
@@ -789,7 +808,7 @@ impl<'a> Verifier<'a> {
             citations: self.citations,
             checks,
             findings: self.findings,
-            not_checked: not_checked(self.container),
+            not_checked,
         };
         Verified {
             report,
@@ -837,6 +856,7 @@ fn read_code(e: &std::io::Error, default: &'static str) -> &'static str {
 }
 
 fn checks(
+    signatures: &[SignatureReport],
     findings: &[Finding],
     container: Option<ContainerKind>,
     citations: &[crate::report::CitationReport],
@@ -866,6 +886,9 @@ fn checks(
                 "payload" => "every payload file listed, present, and its SHA-256 matches",
                 "manifest" => "docseal.json agrees with manifest-sha256.txt",
                 "signatures" => "minisign signatures over tagmanifest-sha256.txt",
+                "timestamps" => {
+                    "RFC 3161 tokens over the signature files, against pinned TSA certificates"
+                }
                 "citations" if citations.is_empty() => "no citations in this bundle",
                 "citations" => "quotations stand in their sources where the manifest says",
                 _ => "not older than the bundle given with --not-older-than",
@@ -874,6 +897,8 @@ fn checks(
                 "failed"
             } else if (*area == "container" && container == Some(ContainerKind::Folder))
                 || (*area == "history" && !history)
+                || (*area == "timestamps"
+                    && !crate::verify_timestamps::any_token(findings, signatures))
             {
                 "not-checked"
             } else {

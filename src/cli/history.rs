@@ -15,13 +15,16 @@ pub struct HistoryArgs {
     bundles: Vec<PathBuf>,
     #[command(flatten)]
     trust: super::TrustArgs,
+    #[command(flatten)]
+    tsa: super::TsaTrustArgs,
     /// Print the result as one JSON document.
     #[arg(long)]
     json: bool,
 }
 
 pub fn run(a: HistoryArgs) -> Result<i32> {
-    let opts = super::load_trusted(&a.trust)?;
+    let mut opts = super::load_trusted(&a.trust)?;
+    opts.timestamps = super::load_tsa_trust(&a.tsa)?;
     let h = docseal::history::history(&a.bundles, &opts);
     if a.json {
         let mut s = serde_json::to_string_pretty(&h).unwrap_or_default();
@@ -38,6 +41,9 @@ pub fn run(a: HistoryArgs) -> Result<i32> {
                 escape(v.created.as_deref().unwrap_or("?")),
                 escape(&v.bundle)
             );
+            if let Some(t) = &v.timestamped {
+                let _ = writeln!(s, "             timestamped no later than {t} (trusted)");
+            }
         }
         for c in &h.changes {
             let _ = writeln!(

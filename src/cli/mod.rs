@@ -9,6 +9,7 @@ mod pack;
 mod passphrase;
 mod progress;
 mod sign;
+mod timestamp;
 mod verify;
 
 use std::io::{self, Write};
@@ -24,7 +25,7 @@ Exit codes:
   2  usage error
   3  bundle intact but not signed by enough trusted keys
   4  bad input other than the bundle (key, signature, passphrase, folder, description)
-  5  I/O error
+  5  I/O error, or a timestamp authority failed or answered with a bad token
   6  output exists (use --force)
   101 a bug (a panic): please report it";
 
@@ -52,6 +53,8 @@ enum Command {
     Sign(sign::SignArgs),
     /// Verify the versions of a bundle as a chain and show what changed.
     History(history::HistoryArgs),
+    /// Add RFC 3161 timestamps from one or more TSAs to every signature of a bundle.
+    Timestamp(timestamp::TimestampArgs),
 }
 
 /// Trusted keys, shared by verify, list and extract.
@@ -106,6 +109,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Extract(a) => extract::run(a),
         Command::Sign(a) => sign::run(a),
         Command::History(a) => history::run(a),
+        Command::Timestamp(a) => timestamp::run(a),
     }
 }
 
@@ -162,5 +166,53 @@ pub fn load_trusted(t: &TrustArgs) -> Result<docseal::verify::VerifyOptions> {
         allow_repacked: t.allow_repacked,
         limits: docseal::container::Limits::default(),
         not_older_than: None,
+        timestamps: Default::default(),
     })
+}
+
+/// Which TSA certificates `verify` pins, and whether a timestamp is required.
+#[derive(Args, Debug, Clone, Default)]
+pub struct TsaTrustArgs {
+    /// A TSA root (or TSA) certificate you trust, PEM or DER (repeatable).
+    #[arg(long = "tsa-cert", value_name = "PEM")]
+    pub tsa_certs: Vec<PathBuf>,
+    /// A folder of TSA certificates you trust (.pem, .crt, .cer, .der files).
+    #[arg(long = "tsa-keyring", value_name = "DIR")]
+    pub tsa_keyring: Option<PathBuf>,
+    /// Count only signatures with a trusted timestamp: a missing or untrusted token fails (exit 3).
+    #[arg(long)]
+    pub require_timestamp: bool,
+}
+
+/// Loads the TSA certificates named by `--tsa-cert` and `--tsa-keyring`.
+pub fn load_tsa_trust(a: &TsaTrustArgs) -> Result<docseal::timestamp::TsaTrust> {
+    let mut paths = a.tsa_certs.clone();
+    if let Some(dir) = &a.tsa_keyring {
+        let mut ring: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, "list the TSA keyring", e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension()
+                    .and_then(|x| x.to_str())
+                    .is_some_and(|x| ["pem", "crt", "cer", "der"].contains(&x))
+            })
+            .collect();
+        ring.sort();
+        if ring.is_empty() {
+            return Err(Error::input(
+                dir,
+                "TSA keyring holds no .pem, .crt, .cer or .der files",
+            ));
+        }
+        paths.extend(ring);
+    }
+    let mut trust = docseal::timestamp::TsaTrust {
+        pinned: Vec::new(),
+        require: a.require_timestamp,
+    };
+    for p in paths {
+        let bytes = docseal::keys::read_small_bytes(&p)?;
+        trust.pin(&bytes).map_err(|e| Error::input(&p, e.message))?;
+    }
+    Ok(trust)
 }

@@ -22,6 +22,9 @@ pub struct PackArgs {
     /// Make this bundle the next version of OLD.zip (same identifier, version + 1).
     #[arg(long, value_name = "OLD.zip")]
     supersedes: Option<PathBuf>,
+    /// Timestamp the signature with this RFC 3161 authority (repeatable).
+    #[arg(long = "tsa", value_name = "URL")]
+    tsa: Vec<String>,
     /// Replace an existing output file.
     #[arg(short = 'f', long)]
     force: bool,
@@ -56,6 +59,7 @@ pub fn run(a: PackArgs) -> Result<i32> {
         overwrite,
         created,
         supersedes,
+        tsa: &a.tsa,
     };
     let progress = super::progress::for_command(a.quiet, false);
     let s = docseal::pack::pack(&opts, &key, progress.as_ref())?;

@@ -31,6 +31,9 @@ pub struct SignArgs {
     /// Write the co-signed bundle here instead of replacing BUNDLE.zip.
     #[arg(short = 'o', long, value_name = "OUT.zip")]
     output: Option<PathBuf>,
+    /// Timestamp the new signature with this RFC 3161 authority (repeatable).
+    #[arg(long = "tsa", value_name = "URL")]
+    tsa: Vec<String>,
     /// Replace an existing --output.
     #[arg(short = 'f', long)]
     force: bool,
@@ -59,7 +62,7 @@ pub fn run(a: SignArgs) -> Result<i32> {
     };
     let id = if let Some(path) = &a.secret_key {
         let key = docseal::keys::read_secret_key(path, &mut || super::passphrase::unlock(path))?;
-        cosign::sign(&a.bundle, CoSigner::Key(&key), &output, overwrite)?
+        cosign::sign(&a.bundle, CoSigner::Key(&key), &output, overwrite, &a.tsa)?
     } else if let Some(path) = &a.minisig {
         let text = docseal::keys::read_small_text(path)?;
         let sig = docseal::minisign::Signature::parse(&text).map_err(|e| Error::Signature {
@@ -80,6 +83,7 @@ pub fn run(a: SignArgs) -> Result<i32> {
             },
             &output,
             overwrite,
+            &a.tsa,
         )?
     } else {
         return Err(Error::Usage("give --secret-key or --minisig".into()));

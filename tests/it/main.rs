@@ -12,3 +12,4 @@ mod hostile;
 mod peers;
 mod release;
 mod tamper;
+mod timestamp;

@@ -77,6 +77,7 @@ fn round_trip(files: &[File]) -> Result<(), TestCaseError> {
         overwrite: Overwrite::Refuse,
         created: 1_764_288_000,
         supersedes: None,
+        tsa: &[],
     };
     pack(&opts, signer(), &Silent).map_err(|e| TestCaseError::fail(e.to_string()))?;
     let trust = trusting(signer().public_key());
