@@ -2,6 +2,7 @@
 //! malformed input. Tokens from a real TSA are tested in tests/it/timestamp.
 
 use super::*;
+use sha2::{Digest, Sha256};
 
 #[test]
 fn token_names_round_trip_and_only_the_canonical_spelling_parses() {
@@ -74,5 +75,20 @@ fn pinning_refuses_what_is_not_a_certificate() {
         .pin(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
         .is_err());
     assert!(t.pin(b"\x30\x00").is_err());
+    assert!(t
+        .pin(b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+        .is_err());
     assert!(t.pinned.is_empty());
+}
+
+#[test]
+fn pinning_reads_every_pem_block_with_text_around_and_der() {
+    let pem = include_bytes!("../../fuzz/seeds/timestamp_token/roots.pem");
+    let mut t = TsaTrust::default();
+    let text = [&b"subject=CN = something\n"[..], pem, b"trailing words\n"].concat();
+    assert_eq!(t.pin(&text).unwrap(), 2);
+    use der::Encode;
+    let der = t.pinned[0].to_der().unwrap();
+    assert_eq!(t.pin(&der).unwrap(), 1);
+    assert_eq!(t.pinned.len(), 3);
 }

@@ -681,3 +681,61 @@ fn history_shows_each_versions_trusted_time() {
     .expect(0);
     assert!(r.json()["versions"][0].get("timestamped").is_none());
 }
+
+#[test]
+fn bad_tsa_certificates_urls_and_outputs_are_refused_before_any_request() {
+    let f = Fixture::new();
+    f.pack("b.zip");
+    fs::write(
+        f.path("junk.pem"),
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let r = docseal(&[
+        "verify",
+        &f.p("b.zip"),
+        "-p",
+        &f.p("alice.pub"),
+        "--tsa-cert",
+        &f.p("junk.pem"),
+    ]);
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("junk.pem") && r.stdout.is_empty(),
+        "{}",
+        r.stderr
+    );
+    fs::create_dir(f.path("empty-ring")).unwrap();
+    let r = docseal(&[
+        "verify",
+        &f.p("b.zip"),
+        "-p",
+        &f.p("alice.pub"),
+        "--tsa-keyring",
+        &f.p("empty-ring"),
+    ]);
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    // No --tsa is a usage error; an existing --output is refused without --force.
+    assert_eq!(docseal(&["timestamp", &f.p("b.zip")]).code, 2);
+    fs::write(f.path("out.zip"), b"keep").unwrap();
+    let r = docseal(&[
+        "timestamp",
+        &f.p("b.zip"),
+        "--tsa",
+        "http://127.0.0.1:9/",
+        "-o",
+        &f.p("out.zip"),
+    ]);
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert_eq!(fs::read(f.path("out.zip")).unwrap(), b"keep");
+    let r = docseal(&[
+        "timestamp",
+        &f.p("b.zip"),
+        "--tsa",
+        "ftp://example.org/",
+        "-o",
+        &f.p("o2.zip"),
+    ]);
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(r.stderr.contains("http:// or https://"), "{}", r.stderr);
+}
