@@ -7,12 +7,12 @@
 //! a folder someone unzipped. It decides nothing about validity beyond
 //! "can this be read as one bag": that is [`crate::verify`]'s job.
 
-use std::fs::{self, File};
 use std::io::{self, Read};
+#[cfg(feature = "cli")]
 use std::path::{Path, PathBuf};
 
 use crate::bagpath::BagPath;
-use crate::container::{self, Limits, Mode, ZipReader};
+use crate::container::{self, Limits, Mode, Source, ZipReader};
 use crate::manifest::MANIFEST_FILE;
 use crate::minisign::KeyId;
 
@@ -30,6 +30,8 @@ pub const DATA_DIR: &str = "data";
 pub const SIGNATURES_DIR: &str = "signatures";
 /// The tag files the tag manifest lists, in their zip order; the tag manifest follows them.
 pub const LISTED_TAG_FILES: [&str; 4] = [BAGIT_TXT, BAG_INFO, MANIFEST_FILE, PAYLOAD_MANIFEST];
+/// The largest signature or signer key file read from a bundle.
+pub const MAX_SIGNATURE_FILE: u64 = 64 * 1024;
 /// The largest tag file (other than `docseal.json`) or signature file read into memory.
 pub const MAX_TAG_FILE_BYTES: u64 = 16 << 20;
 
@@ -76,6 +78,40 @@ pub fn canonical_order(
     out
 }
 
+/// `bag-info.txt` (RFC 8493 §2.2.2), every value derived from the manifest.
+pub fn bag_info(m: &crate::manifest::BundleManifest) -> Result<String, String> {
+    let bytes: u64 = m.files.iter().map(|f| f.size).sum();
+    let b = &m.bundle;
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut add = |label: &str, value: Option<&str>| {
+        if let Some(v) = value {
+            fields.push((label.to_owned(), v.to_owned()));
+        }
+    };
+    add("Source-Organization", b.source_organization.as_deref());
+    add("Contact-Name", b.contact_name.as_deref());
+    add("Contact-Email", b.contact_email.as_deref());
+    add(
+        "External-Description",
+        b.external_description.as_deref().or(b.title.as_deref()),
+    );
+    add("External-Identifier", Some(&b.identifier));
+    add("Bagging-Date", Some(crate::time::date_part(&b.created)));
+    add(
+        "Bag-Software-Agent",
+        Some(concat!("docseal ", env!("CARGO_PKG_VERSION"))),
+    );
+    add(
+        "Payload-Oxum",
+        Some(&crate::bagit::payload_oxum(bytes, m.files.len() as u64)),
+    );
+    add("Bag-Size", Some(&crate::bagit::bag_size(bytes)));
+    add("Docseal-Version", Some(&b.version.to_string()));
+    crate::bagit::BagInfo { fields }
+        .to_text()
+        .map_err(|e| e.to_string())
+}
+
 /// How the bundle's container was read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -100,6 +136,7 @@ pub struct BagFile {
 
 enum Backing {
     Zip(ZipReader),
+    #[cfg(feature = "cli")]
     Folder(PathBuf),
 }
 
@@ -139,20 +176,30 @@ impl OpenBundle {
     /// Opens a zip (strictly unless `lenient`) or, when `path` is a folder,
     /// an unpacked bag: the folder itself when it holds `bagit.txt`, else
     /// its single subfolder.
+    #[cfg(feature = "cli")]
     pub fn open(path: &Path, lenient: bool, limits: &Limits) -> Result<OpenBundle, OpenError> {
-        let meta = fs::metadata(path)
+        let meta = std::fs::metadata(path)
             .map_err(|e| OpenError::new("io.open", None, format!("cannot open: {e}")))?;
         if meta.is_dir() {
-            return open_folder(path, limits);
+            return folder::open(path, limits);
         }
-        let file = File::open(path)
+        let file = std::fs::File::open(path)
             .map_err(|e| OpenError::new("io.open", None, format!("cannot open: {e}")))?;
+        OpenBundle::from_source(file, lenient, limits)
+    }
+
+    /// Opens a zip given as any random-access source (strictly unless `lenient`).
+    pub fn from_source(
+        source: impl Source + 'static,
+        lenient: bool,
+        limits: &Limits,
+    ) -> Result<OpenBundle, OpenError> {
         let mode = if lenient {
             Mode::Lenient
         } else {
             Mode::Canonical
         };
-        let zip = ZipReader::open(file, mode, limits)
+        let zip = ZipReader::open(source, mode, limits)
             .map_err(|e| OpenError::new(e.code(), None, e.to_string()))?;
         let names: Vec<(String, u64)> = zip
             .entries()
@@ -185,6 +232,7 @@ impl OpenBundle {
             Backing::Zip(zip) => zip
                 .entry_reader(file.index)
                 .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e)),
+            #[cfg(feature = "cli")]
             Backing::Folder(root) => {
                 let f = crate::scan::open_regular(&root.join(&file.rel))?;
                 Ok(Box::new(f))
@@ -245,87 +293,105 @@ fn split_root(names: &[(String, u64)]) -> Result<(String, Vec<BagFile>), OpenErr
     Ok((root.to_owned(), files))
 }
 
-fn open_folder(path: &Path, limits: &Limits) -> Result<OpenBundle, OpenError> {
-    let root = if path.join(BAGIT_TXT).exists() {
-        path.to_path_buf()
-    } else {
-        single_subfolder(path)?
-    };
-    let name = root
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default()
-        .to_owned();
-    let mut files = Vec::new();
-    walk(&root, &root, limits, &mut files)?;
-    files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    for (index, f) in files.iter_mut().enumerate() {
-        f.index = index;
-    }
-    Ok(OpenBundle {
-        kind: ContainerKind::Folder,
-        root: name,
-        files,
-        backing: Backing::Folder(root),
-    })
-}
+/// Reading an unpacked bag from a folder (the CLI only: the browser has no folders).
+#[cfg(feature = "cli")]
+mod folder {
+    use std::fs;
+    use std::io;
+    use std::path::{Path, PathBuf};
 
-fn single_subfolder(path: &Path) -> Result<PathBuf, OpenError> {
-    let io_err = |e: io::Error| OpenError::new("io.read", None, format!("cannot list: {e}"));
-    let mut dirs = Vec::new();
-    for entry in fs::read_dir(path).map_err(io_err)? {
-        let entry = entry.map_err(io_err)?;
-        dirs.push(entry.path());
-    }
-    match dirs.as_slice() {
-        [one] if one.join(BAGIT_TXT).exists() => Ok(one.clone()),
-        _ => Err(OpenError::new(
-            "bag.not-a-bag",
-            None,
-            "folder holds no bagit.txt, nor a single bag folder",
-        )),
-    }
-}
+    use super::{Backing, BagFile, ContainerKind, OpenBundle, OpenError, BAGIT_TXT};
+    use crate::bagpath::BagPath;
+    use crate::container::Limits;
 
-fn walk(root: &Path, dir: &Path, limits: &Limits, out: &mut Vec<BagFile>) -> Result<(), OpenError> {
-    let io_err = |e: io::Error| OpenError::new("io.read", None, format!("cannot list: {e}"));
-    for entry in fs::read_dir(dir).map_err(io_err)? {
-        let entry = entry.map_err(io_err)?;
-        let path = entry.path();
-        let rel_path = path.strip_prefix(root).unwrap_or(&path);
-        let rel = BagPath::from_fs_relative(rel_path)
-            .map_err(|e| OpenError::new("bag.bad-name", Some(lossy(rel_path)), e.to_string()))?;
-        let meta = fs::symlink_metadata(&path).map_err(io_err)?;
-        let ty = meta.file_type();
-        if ty.is_dir() {
-            walk(root, &path, limits, out)?;
-        } else if ty.is_file() {
-            if out.len() >= limits.max_entries as usize {
-                return Err(OpenError::new("bag.too-many-files", None, "too many files"));
-            }
-            out.push(BagFile {
-                rel: rel.as_str().to_owned(),
-                size: meta.len(),
-                index: 0,
-            });
+    pub(super) fn open(path: &Path, limits: &Limits) -> Result<OpenBundle, OpenError> {
+        let root = if path.join(BAGIT_TXT).exists() {
+            path.to_path_buf()
         } else {
-            let what = if ty.is_symlink() {
-                "symlink"
-            } else {
-                "special file"
-            };
-            return Err(OpenError::new(
-                "bag.not-a-regular-file",
-                Some(rel.as_str().to_owned()),
-                format!("is a {what}, not a regular file"),
-            ));
+            single_subfolder(path)?
+        };
+        let name = root
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let mut files = Vec::new();
+        walk(&root, &root, limits, &mut files)?;
+        files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        for (index, f) in files.iter_mut().enumerate() {
+            f.index = index;
+        }
+        Ok(OpenBundle {
+            kind: ContainerKind::Folder,
+            root: name,
+            files,
+            backing: Backing::Folder(root),
+        })
+    }
+
+    fn single_subfolder(path: &Path) -> Result<PathBuf, OpenError> {
+        let io_err = |e: io::Error| OpenError::new("io.read", None, format!("cannot list: {e}"));
+        let mut dirs = Vec::new();
+        for entry in fs::read_dir(path).map_err(io_err)? {
+            let entry = entry.map_err(io_err)?;
+            dirs.push(entry.path());
+        }
+        match dirs.as_slice() {
+            [one] if one.join(BAGIT_TXT).exists() => Ok(one.clone()),
+            _ => Err(OpenError::new(
+                "bag.not-a-bag",
+                None,
+                "folder holds no bagit.txt, nor a single bag folder",
+            )),
         }
     }
-    Ok(())
-}
 
-fn lossy(p: &Path) -> String {
-    p.to_string_lossy().into_owned()
+    fn walk(
+        root: &Path,
+        dir: &Path,
+        limits: &Limits,
+        out: &mut Vec<BagFile>,
+    ) -> Result<(), OpenError> {
+        let io_err = |e: io::Error| OpenError::new("io.read", None, format!("cannot list: {e}"));
+        for entry in fs::read_dir(dir).map_err(io_err)? {
+            let entry = entry.map_err(io_err)?;
+            let path = entry.path();
+            let rel_path = path.strip_prefix(root).unwrap_or(&path);
+            let rel = BagPath::from_fs_relative(rel_path).map_err(|e| {
+                OpenError::new("bag.bad-name", Some(lossy(rel_path)), e.to_string())
+            })?;
+            let meta = fs::symlink_metadata(&path).map_err(io_err)?;
+            let ty = meta.file_type();
+            if ty.is_dir() {
+                walk(root, &path, limits, out)?;
+            } else if ty.is_file() {
+                if out.len() >= limits.max_entries as usize {
+                    return Err(OpenError::new("bag.too-many-files", None, "too many files"));
+                }
+                out.push(BagFile {
+                    rel: rel.as_str().to_owned(),
+                    size: meta.len(),
+                    index: 0,
+                });
+            } else {
+                let what = if ty.is_symlink() {
+                    "symlink"
+                } else {
+                    "special file"
+                };
+                return Err(OpenError::new(
+                    "bag.not-a-regular-file",
+                    Some(rel.as_str().to_owned()),
+                    format!("is a {what}, not a regular file"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn lossy(p: &Path) -> String {
+        p.to_string_lossy().into_owned()
+    }
 }
 
 /// Limits used when the caller has no reason to choose others.

@@ -50,7 +50,7 @@ pub fn sign(
     overwrite: Overwrite,
     tsa: &[String],
 ) -> Result<KeyId> {
-    let verified = verify::verify(bundle_path, &VerifyOptions::default(), &Silent);
+    let verified = verify::verify(bundle_path, &VerifyOptions::default(), &Silent)?;
     let bad = |problem: String| Error::Bundle {
         path: bundle_path.to_path_buf(),
         problem,

@@ -101,6 +101,16 @@ pub enum Error {
         /// What went wrong.
         problem: String,
     },
+    /// A path given as a bundle that cannot be one (a URL, a pipe, a device).
+    #[error("{}: {problem}", path.display())]
+    NotABundlePath {
+        /// The path as given.
+        path: PathBuf,
+        /// What it is instead.
+        problem: String,
+        /// What to do.
+        hint: &'static str,
+    },
     /// Options that do not fit together, found after parsing.
     #[error("{0}")]
     Usage(String),
@@ -112,7 +122,7 @@ impl Error {
         match self {
             Error::Io { .. } | Error::Tsa { .. } => exit::IO,
             Error::Exists { .. } => exit::EXISTS,
-            Error::Usage(_) => exit::USAGE,
+            Error::Usage(_) | Error::NotABundlePath { .. } => exit::USAGE,
             Error::Bundle { .. } => exit::REJECTED,
             Error::Key { .. }
             | Error::WrongPassphrase { .. }
@@ -128,6 +138,13 @@ impl Error {
             Error::Exists { .. } => Some("use --force to replace it"),
             Error::WrongPassphrase { .. } => {
                 Some("the passphrase comes from DOCSEAL_PASSPHRASE or the terminal prompt")
+            }
+            Error::NotABundlePath { hint, .. } => Some(hint),
+            Error::Io { source, .. } if source.kind() == io::ErrorKind::NotFound => {
+                Some("no such file or folder: check the path")
+            }
+            Error::Io { source, .. } if source.kind() == io::ErrorKind::PermissionDenied => {
+                Some("you may not read it: check its permissions")
             }
             _ => None,
         }

@@ -30,7 +30,7 @@ pub fn extract(
     progress: &dyn Progress,
 ) -> Result<Report> {
     check_target(target)?;
-    let verified = verify::verify(bundle, opts, progress);
+    let verified = verify::verify(bundle, opts, progress)?;
     let (Some(open), Verdict::Valid) = (&verified.bundle, verified.report.verdict) else {
         return Ok(verified.report);
     };
@@ -47,7 +47,7 @@ pub fn extract(
             ..opts.clone()
         },
         &Silent,
-    );
+    )?;
     if again.report.verdict != Verdict::Valid {
         return Err(Error::Bundle {
             path: bundle.to_path_buf(),

@@ -8,7 +8,9 @@
 //! whatever the size of the data.
 
 use std::io::{self, Read};
+#[cfg(feature = "cli")]
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+#[cfg(feature = "cli")]
 use std::thread;
 
 use sha2::{Digest, Sha256};
@@ -75,6 +77,7 @@ pub fn sha256_inline(
     Ok((total, hasher.finalize().into()))
 }
 
+#[cfg(feature = "cli")]
 /// As [`sha256_inline`], but SHA-256 runs on a second thread while this one reads.
 pub fn sha256_pipelined(r: &mut dyn Read, progress: &dyn Progress) -> io::Result<(u64, [u8; 32])> {
     let (full_tx, full_rx) = sync_channel::<(Vec<u8>, usize)>(POOL);
@@ -125,11 +128,11 @@ pub fn sha256_auto(
     len: u64,
     progress: &dyn Progress,
 ) -> io::Result<(u64, [u8; 32])> {
+    #[cfg(feature = "cli")]
     if len >= PIPELINE_MIN {
-        sha256_pipelined(r, progress)
-    } else {
-        sha256_inline(r, len, progress)
+        return sha256_pipelined(r, progress);
     }
+    sha256_inline(r, len, progress)
 }
 
 /// Fills `buf` as far as the reader allows; 0 only at the end.
@@ -147,11 +150,13 @@ fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(filled)
 }
 
+#[cfg(feature = "cli")]
 enum Job {
     Data(Vec<u8>),
     End,
 }
 
+#[cfg(feature = "cli")]
 /// A SHA-256 thread that outlives one file: `pack` copies every chunk it
 /// writes into it and collects one digest per file, in order.
 pub struct HashPipe {
@@ -162,6 +167,7 @@ pub struct HashPipe {
     thread: Option<thread::JoinHandle<()>>,
 }
 
+#[cfg(feature = "cli")]
 impl HashPipe {
     /// Starts the hashing thread.
     pub fn start() -> HashPipe {
@@ -251,6 +257,7 @@ impl HashPipe {
     }
 }
 
+#[cfg(feature = "cli")]
 impl Drop for HashPipe {
     fn drop(&mut self) {
         self.jobs = None;
@@ -260,6 +267,7 @@ impl Drop for HashPipe {
     }
 }
 
+#[cfg(feature = "cli")]
 fn stopped() -> io::Error {
     io::Error::other("hashing thread stopped")
 }

@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::error::Result;
 use crate::manifest::{self, BundleManifest};
 use crate::progress::Silent;
-use crate::report::{Finding, Severity, Verdict};
+use crate::report::{Finding, Severity, Signer, Verdict};
 use crate::verify::{self, Verified, VerifyOptions};
 
 /// One version in a history.
@@ -32,6 +33,10 @@ pub struct VersionInfo {
     pub created: Option<String>,
     /// SHA-256 of its tag manifest.
     pub tagmanifest_sha256: Option<String>,
+    /// Who signed it (valid signatures by trusted keys).
+    pub signers: Vec<Signer>,
+    /// Whether it is signed only by keys that signed no earlier version.
+    pub signer_changed: bool,
     /// Its earliest trusted RFC 3161 timestamp (RFC 3339), when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamped: Option<String>,
@@ -50,7 +55,8 @@ pub struct Change {
     pub removed: Vec<String>,
     /// Payload files whose SHA-256 changed.
     pub changed: Vec<String>,
-    /// Unified line diff of the statement's text, when it changed.
+    /// Word-level diff of the statement's text, when it changed: each
+    /// changed passage in its context, `[-removed-]` and `{+added+}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_diff: Option<String>,
 }
@@ -81,7 +87,10 @@ impl History {
         if self.ok {
             return Verdict::Valid;
         }
-        let chain_sound = self.findings.iter().all(|f| f.code == NOT_VALID);
+        let chain_sound = self
+            .findings
+            .iter()
+            .all(|f| f.code == NOT_VALID || f.severity != Severity::Error);
         let intact = self.versions.iter().all(|v| v.verdict != Verdict::Invalid);
         if chain_sound && intact {
             Verdict::Untrusted
@@ -95,11 +104,11 @@ impl History {
 const NOT_VALID: &str = "history.not-valid";
 
 /// Verifies each bundle and the chain they form.
-pub fn history(paths: &[PathBuf], opts: &VerifyOptions) -> History {
+pub fn history(paths: &[PathBuf], opts: &VerifyOptions) -> Result<History> {
     let mut all: Vec<(PathBuf, Verified)> = paths
         .iter()
-        .map(|p| (p.clone(), verify::verify(p, opts, &Silent)))
-        .collect();
+        .map(|p| Ok((p.clone(), verify::verify(p, opts, &Silent)?)))
+        .collect::<Result<_>>()?;
     all.sort_by_key(|(_, v)| {
         let version = v.manifest.as_ref().map_or(0, |m| m.bundle.version);
         let trusted = crate::timestamp::history::trusted_time(&v.report.signatures);
@@ -107,12 +116,12 @@ pub fn history(paths: &[PathBuf], opts: &VerifyOptions) -> History {
     });
     let mut findings = Vec::new();
     let mut err = |code: &str, path: &Path, message: String| {
-        findings.push(Finding {
-            code: code.to_owned(),
-            severity: Severity::Error,
-            path: Some(path.display().to_string()),
+        findings.push(Finding::new(
+            Severity::Error,
+            code,
+            Some(path.display().to_string()),
             message,
-        })
+        ))
     };
     for (p, v) in &all {
         if v.report.verdict != Verdict::Valid {
@@ -134,7 +143,7 @@ pub fn history(paths: &[PathBuf], opts: &VerifyOptions) -> History {
         }
         changes.push(change(pa, a, ma, b, mb));
     }
-    let versions = all
+    let mut versions: Vec<VersionInfo> = all
         .iter()
         .map(|(p, v)| VersionInfo {
             bundle: p.display().to_string(),
@@ -143,17 +152,44 @@ pub fn history(paths: &[PathBuf], opts: &VerifyOptions) -> History {
             version: v.manifest.as_ref().map(|m| m.bundle.version),
             created: v.manifest.as_ref().map(|m| m.bundle.created.clone()),
             tagmanifest_sha256: v.tagmanifest_sha256.map(|d| manifest::hex(&d)),
+            signers: v.report.signers(),
+            signer_changed: false,
             timestamped: crate::timestamp::history::trusted_time(&v.report.signatures)
                 .map(crate::time::rfc3339),
         })
         .collect();
-    History {
+    mark_signer_changes(&mut versions, opts.same_signers, &mut findings);
+    Ok(History {
         format: "docseal-history",
-        format_version: 1,
-        ok: findings.is_empty(),
+        format_version: 2,
+        ok: !findings.iter().any(|f| f.severity == Severity::Error),
         versions,
         changes,
         findings,
+    })
+}
+
+/// Marks each version signed only by keys that signed no earlier version
+/// (co-signatures count, so a rotation announced by co-signing stays clean).
+fn mark_signer_changes(versions: &mut [VersionInfo], fatal: bool, findings: &mut Vec<Finding>) {
+    let mut known = std::collections::BTreeSet::new();
+    for v in versions.iter_mut() {
+        let now: Vec<String> = v.signers.iter().map(|s| s.key_id.clone()).collect();
+        if let Some(msg) = crate::verify::history::signer_change(&known, &now) {
+            v.signer_changed = true;
+            let sev = if fatal {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            findings.push(Finding::new(
+                sev,
+                crate::verify::history::SIGNER_CHANGED,
+                Some(v.bundle.clone()),
+                msg,
+            ));
+        }
+        known.extend(now);
     }
 }
 
@@ -238,16 +274,7 @@ fn change(
     let old = statement_text(a, ma);
     let new = statement_text(b, mb);
     let statement_diff = match (old, new) {
-        (Some(o), Some(n)) if o != n => Some(
-            similar::TextDiff::from_lines(&o, &n)
-                .unified_diff()
-                .context_radius(1)
-                .header(
-                    &format!("version {}", ma.bundle.version),
-                    &format!("version {}", mb.bundle.version),
-                )
-                .to_string(),
-        ),
+        (Some(o), Some(n)) if o != n => Some(crate::worddiff::word_diff(&o, &n)),
         _ => None,
     };
     Change {
@@ -264,76 +291,4 @@ fn statement_text(v: &Verified, m: &BundleManifest) -> Option<String> {
     let b = v.bundle.as_ref()?;
     let f = b.find(&m.statement.as_ref()?.path)?;
     String::from_utf8(b.read_small(f, 64 << 20).ok()?).ok()
-}
-
-/// The rollback check: findings when the verified bundle `m` (tag manifest
-/// `digest`) is older than, or of another lineage than, the bundle at `other`.
-pub fn rollback_findings(
-    m: &BundleManifest,
-    digest: Option<[u8; 32]>,
-    other: &Path,
-    opts: &VerifyOptions,
-) -> Vec<Finding> {
-    let o = verify::verify(
-        other,
-        &VerifyOptions {
-            not_older_than: None,
-            ..opts.clone()
-        },
-        &Silent,
-    );
-    let path = Some(other.display().to_string());
-    let f = |code: &str, message: String| {
-        vec![Finding {
-            code: code.to_owned(),
-            severity: Severity::Error,
-            path: path.clone(),
-            message,
-        }]
-    };
-    let Some(om) = o.manifest.filter(|_| o.report.verdict == Verdict::Valid) else {
-        // Say why, or a missing file looks like a damaged one.
-        let why = o
-            .report
-            .findings
-            .first()
-            .map(|x| format!(": [{}] {}", x.code, x.message))
-            .unwrap_or_default();
-        return f(
-            "history.reference-not-valid",
-            format!(
-                "the bundle to compare with does not verify ({}){why}",
-                format!("{:?}", o.report.verdict).to_lowercase()
-            ),
-        );
-    };
-    let (a, b) = (&m.bundle, &om.bundle);
-    if a.identifier != b.identifier {
-        return f(
-            "history.other-lineage",
-            format!(
-                "this bundle is of lineage {}, the reference of {}",
-                a.identifier, b.identifier
-            ),
-        );
-    }
-    if a.version < b.version {
-        return f(
-            "history.rollback",
-            format!(
-                "this is version {}, older than the version {} you have seen",
-                a.version, b.version
-            ),
-        );
-    }
-    if a.version == b.version && digest != o.tagmanifest_sha256 {
-        return f(
-            "history.fork",
-            format!(
-                "version {} exists with different content (two bundles claim the same version)",
-                a.version
-            ),
-        );
-    }
-    Vec::new()
 }

@@ -6,10 +6,16 @@
 //! exits with the documented code ([`error::exit`]). See `docs/FORMAT.md`
 //! for the bundle format and `docs/SECURITY.md` for the threat model.
 //!
+//! The verification core (`--no-default-features`) needs no file system,
+//! threads or clock and builds for `wasm32-unknown-unknown`; the `cli`
+//! feature (default) adds what a machine offers: reading folders and key
+//! files, packing, extracting, co-signing, histories, parallel hashing.
+//!
 //! Modules by responsibility:
 //! - names and formats: [`bagpath`], [`bagit`], [`manifest`], [`description`], [`minisign`], [`container`];
-//! - operations: [`scan`] + [`pack`], [`verify`] (+ [`verify_citations`]), [`list`], [`extract`], [`cosign`], [`history`];
-//! - results: [`report`], [`render`], [`error`]; plumbing: [`output`], [`keys`], [`progress`], [`time`];
+//! - operations: [`scan`] + [`pack`], [`verify`] (one file per check; + [`verify_citations`], [`verify_timestamps`]), [`list`], [`extract`], [`cosign`], [`stamp`], [`history`];
+//! - trusted time: [`timestamp`] (RFC 3161 tokens, pure; its HTTP client with `cli`);
+//! - results: [`report`], [`render`], [`escape`], [`error`]; plumbing: [`output`], [`keys`], [`progress`], [`time`];
 //! - quotations: [`citations`].
 
 #![forbid(unsafe_code)]
@@ -24,27 +30,38 @@ pub mod bagpath;
 pub mod bundle;
 pub mod citations;
 pub mod container;
+#[cfg(feature = "cli")]
 pub mod cosign;
 pub mod description;
 pub mod error;
+pub mod escape;
+#[cfg(feature = "cli")]
 pub mod extract;
 pub mod hashing;
+#[cfg(feature = "cli")]
 pub mod history;
+#[cfg(feature = "cli")]
 pub mod keys;
+#[cfg(feature = "cli")]
 pub mod list;
 pub mod manifest;
 pub mod minisign;
+#[cfg(feature = "cli")]
 pub mod output;
+#[cfg(feature = "cli")]
 pub mod pack;
 pub mod progress;
 pub mod render;
 pub mod report;
+#[cfg(feature = "cli")]
 pub mod scan;
+#[cfg(feature = "cli")]
 pub mod stamp;
 pub mod time;
 pub mod timestamp;
 pub mod verify;
 pub mod verify_citations;
 pub mod verify_timestamps;
+pub mod worddiff;
 
 pub use error::{Error, Result};

@@ -7,6 +7,8 @@
 
 use std::path::Path;
 
+use std::fmt::Write;
+
 use serde::Serialize;
 
 use crate::bundle::{OpenBundle, SIGNATURES_DIR};
@@ -14,6 +16,7 @@ use crate::container::Limits;
 use crate::error::{Error, Result};
 use crate::manifest::{BundleManifest, MANIFEST_FILE, MAX_MANIFEST_BYTES};
 use crate::minisign::Signature;
+use crate::report::escape;
 
 /// Name of the JSON listing format.
 pub const LIST_FORMAT: &str = "docseal-list";
@@ -95,4 +98,124 @@ pub fn list(path: &Path, limits: &Limits) -> Result<Listing> {
         signatures,
         manifest,
     })
+}
+
+/// The human listing; `notice` opens it with [`NOTICE`] (left out when a
+/// verification follows).
+pub fn list_text(l: &Listing, citations: bool, notice: bool) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "docseal list {}", escape(&l.bundle));
+    if notice {
+        let _ = writeln!(s, "NOTE: {}", l.notice);
+    }
+    let id = &l.manifest.bundle;
+    let _ = writeln!(
+        s,
+        "bundle     {} version {}",
+        escape(&id.identifier),
+        id.version
+    );
+    let _ = writeln!(s, "created    {}", escape(&id.created));
+    if let Some(t) = &id.title {
+        let _ = writeln!(s, "title      {}", escape(t));
+    }
+    if let Some(st) = &l.manifest.statement {
+        let authors: Vec<String> = st
+            .authors
+            .iter()
+            .map(|a| escape(&a.name).into_owned())
+            .collect();
+        let _ = writeln!(
+            s,
+            "statement  {} by {}",
+            escape(&st.title),
+            authors.join(", ")
+        );
+    }
+    if let Some(sup) = &id.supersedes {
+        let _ = writeln!(
+            s,
+            "supersedes version {} (tag manifest {})",
+            sup.version,
+            escape(&sup.tagmanifest_sha256)
+        );
+    }
+    for sig in &l.signatures {
+        let _ = writeln!(
+            s,
+            "signer     {}  \"{}\"",
+            sig.key_id,
+            escape(&sig.trusted_comment)
+        );
+        for t in &sig.timestamps {
+            let what = match (&t.gen_time, &t.tsa, &t.problem) {
+                (Some(g), Some(by), _) => format!("{g} by {by} (not verified)"),
+                (_, _, Some(p)) => format!("unreadable: {p}"),
+                _ => "unreadable".to_owned(),
+            };
+            let _ = writeln!(s, "  timestamp  {}  {}", t.file, escape(&what));
+        }
+    }
+    let _ = writeln!(s, "files ({}):", l.manifest.files.len());
+    // Looked up by path, not searched per file: a bundle may describe
+    // thousands of sources.
+    let urls: std::collections::HashMap<&str, &str> = l
+        .manifest
+        .statement
+        .iter()
+        .filter_map(|st| Some((st.path.as_str(), st.original_url.as_deref()?)))
+        .chain(
+            l.manifest
+                .sources
+                .iter()
+                .filter_map(|src| Some((src.path.as_str(), src.original_url.as_deref()?))),
+        )
+        .collect();
+    for f in &l.manifest.files {
+        let url = urls.get(f.path.as_str());
+        let _ = writeln!(
+            s,
+            "  {:<10} {:>10}  {}  {}",
+            f.role.as_str(),
+            f.size,
+            f.sha256,
+            escape(f.path.as_str())
+        );
+        let _ = writeln!(s, "  {:<10} {:>10}  title: {}", "", "", escape(&f.title));
+        if let Some(u) = url {
+            let _ = writeln!(s, "  {:<10} {:>10}  from:  {}", "", "", escape(u));
+        }
+    }
+    if citations {
+        let _ = writeln!(s, "citations ({}):", l.manifest.citations.len());
+        for c in &l.manifest.citations {
+            let loc = c
+                .locator
+                .as_deref()
+                .map(|x| format!(", {}", escape(x)))
+                .unwrap_or_default();
+            let _ = writeln!(s, "  {} -> {}{loc}", escape(&c.id), escape(&c.source));
+            let _ = writeln!(
+                s,
+                "    quoted   (statement bytes {}..{}): \"{}\"",
+                c.statement.start,
+                c.statement.end,
+                escape(&c.statement.text)
+            );
+            let _ = writeln!(
+                s,
+                "    in source ({} bytes {}..{}{}): \"{}\"",
+                escape(&c.source_path),
+                c.source_match.start,
+                c.source_match.end,
+                if c.normalised {
+                    ", after normalisation"
+                } else {
+                    ", exact"
+                },
+                escape(&c.source_match.text)
+            );
+        }
+    }
+    s
 }

@@ -18,7 +18,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::bagit::{self, BagInfo, Manifest};
+use crate::bagit::{self, Manifest};
 use crate::bagpath::BagPath;
 use crate::bundle::{self, BAGIT_TXT, BAG_INFO, PAYLOAD_MANIFEST, TAG_MANIFEST};
 use crate::citations::{self, CitationRecord};
@@ -552,37 +552,7 @@ fn tag_files(m: &BundleManifest) -> Result<Vec<(&'static str, Vec<u8>)>> {
     Ok(tags)
 }
 
-/// `bag-info.txt` (RFC 8493 §2.2.2), every value derived from the manifest.
-pub fn bag_info(m: &BundleManifest) -> Result<String, String> {
-    let bytes: u64 = m.files.iter().map(|f| f.size).sum();
-    let b = &m.bundle;
-    let mut fields: Vec<(String, String)> = Vec::new();
-    let mut add = |label: &str, value: Option<&str>| {
-        if let Some(v) = value {
-            fields.push((label.to_owned(), v.to_owned()));
-        }
-    };
-    add("Source-Organization", b.source_organization.as_deref());
-    add("Contact-Name", b.contact_name.as_deref());
-    add("Contact-Email", b.contact_email.as_deref());
-    add(
-        "External-Description",
-        b.external_description.as_deref().or(b.title.as_deref()),
-    );
-    add("External-Identifier", Some(&b.identifier));
-    add("Bagging-Date", Some(time::date_part(&b.created)));
-    add(
-        "Bag-Software-Agent",
-        Some(concat!("docseal ", env!("CARGO_PKG_VERSION"))),
-    );
-    add(
-        "Payload-Oxum",
-        Some(&bagit::payload_oxum(bytes, m.files.len() as u64)),
-    );
-    add("Bag-Size", Some(&bagit::bag_size(bytes)));
-    add("Docseal-Version", Some(&b.version.to_string()));
-    BagInfo { fields }.to_text().map_err(|e| e.to_string())
-}
+pub use crate::bundle::bag_info;
 
 /// The signature file and the signer's public key, as zip entries.
 fn signature_entries(
@@ -637,7 +607,7 @@ pub fn unhex32(s: &str) -> [u8; 32] {
 /// signatures are checked by whoever verifies the chain), and its manifest
 /// and tag-manifest digest are what the new version records.
 pub fn previous_version(path: &Path) -> Result<(BundleManifest, [u8; 32])> {
-    let v = crate::verify::verify(path, &Default::default(), &crate::progress::Silent);
+    let v = crate::verify::verify(path, &Default::default(), &crate::progress::Silent)?;
     let bad = |problem: String| Error::Bundle {
         path: path.to_path_buf(),
         problem,

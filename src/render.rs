@@ -1,233 +1,262 @@
-//! Human-readable renderings of reports and listings.
+//! The human verify report: the answer first, then the detail.
 //!
-//! Fixed order, one line per check, a verdict line, then what was not
-//! checked. Every string that came from a bundle goes through
-//! [`crate::report::escape`] first, so a crafted name or comment cannot
-//! move the cursor, recolour the terminal or reorder text.
+//! Line 1 is the verdict in plain words; then a short summary (bundle,
+//! signers, files by role, citations, warnings); then one row per check in
+//! the report's order with its state; then the findings (a few per code
+//! unless verbose), the files with a problem (all files when verbose), and
+//! what a valid verdict does not establish. Every string that came from a
+//! bundle goes through [`escape`] first, and outside `--verbose` every line
+//! is cut to [`WIDTH`] columns (the full text is in `--verbose` and JSON).
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::list::Listing;
-use crate::report::{escape, Report, Severity, SignatureStatus, Verdict};
+use crate::escape::escape;
+use crate::report::{Report, Severity, SignatureStatus};
+
+/// The widest line of the non-verbose report, in characters.
+pub const WIDTH: usize = 100;
+/// Findings of one code shown before the rest are counted, outside `--verbose`.
+const PER_CODE: usize = 3;
+
+/// How much detail to show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Detail {
+    /// Every file, every finding, lines not cut.
+    pub verbose: bool,
+}
 
 /// The human verify report.
-pub fn verify_text(r: &Report) -> String {
-    let mut s = String::new();
-    let _ = writeln!(s, "docseal verify {}", escape(&r.bundle));
+pub fn verify_text(r: &Report, d: Detail) -> String {
+    let mut lines: Vec<String> = vec![escape(&r.summary).into_owned()];
+    summary_lines(r, &mut lines);
+    lines.push("checks".to_owned());
     for c in &r.checks {
-        let _ = writeln!(s, "  {:<11} {:<11} {}", c.area, c.status, c.detail);
-    }
-    if let Some(id) = &r.identity {
-        let _ = writeln!(
-            s,
-            "bundle     {} version {}",
-            escape(&id.identifier),
-            id.version
-        );
-        let _ = writeln!(s, "created    {}", escape(&id.created));
-        if let Some(t) = &id.title {
-            let _ = writeln!(s, "title      {}", escape(t));
-        }
-    }
-    for sig in &r.signatures {
-        let what = match sig.status {
-            SignatureStatus::ValidTrusted => "valid, trusted",
-            SignatureStatus::ValidUntrusted => "valid, NOT trusted",
-            SignatureStatus::Invalid => "INVALID",
-            SignatureStatus::Unverifiable => "unknown key, cannot check",
-        };
-        let by = sig
-            .trusted_key
+        let why = c
+            .reason
             .as_deref()
-            .map(|k| format!(" ({})", escape(k)))
+            .map(|w| format!(" ({w})"))
             .unwrap_or_default();
-        let _ = writeln!(s, "signature  {} {what}{by}", sig.key_id);
-        for t in &sig.timestamps {
-            let _ = writeln!(s, "  timestamp  {}", escape(&t.describe()));
-        }
+        lines.push(format!(
+            "  {:<11} {:<8} {}{why}",
+            c.area,
+            c.status.as_str(),
+            c.detail
+        ));
     }
-    for f in &r.files {
+    for f in r.files.iter().filter(|f| d.verbose || !f.ok) {
         let mark = if f.ok { "ok " } else { "BAD" };
-        let _ = writeln!(
-            s,
+        lines.push(format!(
             "  {mark} {:<10} {:>10}  {}  {}",
-            f.role,
+            escape(&f.role),
             f.size,
             escape(&f.path),
             escape(&f.title)
-        );
+        ));
     }
-    for c in &r.citations {
+    for c in r.citations.iter().filter(|c| d.verbose || !c.ok) {
         let mark = if c.ok { "ok " } else { "BAD" };
         let loc = c
             .locator
             .as_deref()
             .map(|l| format!(" ({})", escape(l)))
             .unwrap_or_default();
-        let _ = writeln!(
-            s,
+        lines.push(format!(
             "  {mark} citation {} -> {}{loc}",
             escape(&c.id),
             escape(&c.source)
-        );
+        ));
     }
-    let mut shown: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-    for f in &r.findings {
-        // Notes can be many (one per uncited source): show a few, count the rest.
-        if f.severity == Severity::Info {
-            let n = shown.entry(f.code.as_str()).or_insert(0);
-            *n += 1;
-            if *n > 3 {
-                continue;
-            }
-        }
-        let sev = match f.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "note",
-        };
+    finding_lines(r, d, &mut lines);
+    for n in &r.not_checked {
+        lines.push(format!("not checked: {n}"));
+    }
+    let mut s = String::new();
+    for l in lines {
+        let l = if d.verbose { l } else { fit(&l, WIDTH) };
+        let _ = writeln!(s, "{l}");
+    }
+    s
+}
+
+/// The verdict line alone (for `-q`).
+pub fn verdict_line(r: &Report) -> String {
+    format!("{}\n", fit(&escape(&r.summary), WIDTH))
+}
+
+/// The verdict line and the first `n` error and warning findings (for `extract -q`).
+pub fn brief(r: &Report, n: usize) -> String {
+    let mut s = verdict_line(r);
+    for f in r
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info)
+        .take(n)
+    {
         let path = f
             .path
             .as_deref()
             .map(|p| format!("{}: ", escape(p)))
             .unwrap_or_default();
-        let _ = writeln!(s, "{sev}: [{}] {path}{}", f.code, escape(&f.message));
-    }
-    for (code, n) in shown.iter().filter(|(_, n)| **n > 3) {
-        let _ = writeln!(s, "note: [{code}] {} more like these (see --json)", n - 3);
-    }
-    let trusted = r
-        .signatures
-        .iter()
-        .filter(|x| x.status == SignatureStatus::ValidTrusted)
-        .count();
-    let verdict = match r.verdict {
-        Verdict::Valid => format!("VALID: intact and signed by {trusted} trusted key(s)"),
-        Verdict::Untrusted => {
-            "UNTRUSTED: intact, but not signed by enough keys you trust".to_owned()
-        }
-        Verdict::Invalid => "INVALID: the bundle is damaged, altered or wrongly signed".to_owned(),
-    };
-    let _ = writeln!(s, "verdict: {verdict}");
-    for n in &r.not_checked {
-        let _ = writeln!(s, "not checked: {n}");
+        let line = format!(
+            "{}: [{}] {path}{}",
+            sev_word(f.severity),
+            f.code,
+            escape(&f.message)
+        );
+        let _ = writeln!(s, "{}", fit(&line, WIDTH));
     }
     s
 }
 
-/// The human listing.
-pub fn list_text(l: &Listing, citations: bool) -> String {
-    let mut s = String::new();
-    let _ = writeln!(s, "docseal list {}", escape(&l.bundle));
-    let _ = writeln!(s, "NOTE: {}", l.notice);
-    let id = &l.manifest.bundle;
-    let _ = writeln!(
-        s,
-        "bundle     {} version {}",
-        escape(&id.identifier),
-        id.version
-    );
-    let _ = writeln!(s, "created    {}", escape(&id.created));
-    if let Some(t) = &id.title {
-        let _ = writeln!(s, "title      {}", escape(t));
+fn sev_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
     }
-    if let Some(st) = &l.manifest.statement {
-        let authors: Vec<String> = st
-            .authors
-            .iter()
-            .map(|a| escape(&a.name).into_owned())
-            .collect();
-        let _ = writeln!(
-            s,
-            "statement  {} by {}",
-            escape(&st.title),
-            authors.join(", ")
-        );
+}
+
+fn summary_lines(r: &Report, out: &mut Vec<String>) {
+    if let Some(id) = &r.identity {
+        out.push(format!(
+            "  bundle      {}, version {}",
+            escape(&id.identifier),
+            id.version
+        ));
+        out.push(format!(
+            "  created     {} (the signer's claim)",
+            escape(&id.created)
+        ));
+        if let Some(t) = &id.title {
+            out.push(format!("  title       {}", escape(t)));
+        }
+    } else {
+        out.push(format!("  bundle      {}", escape(&r.bundle.path)));
     }
-    if let Some(sup) = &id.supersedes {
-        let _ = writeln!(
-            s,
-            "supersedes version {} (tag manifest {})",
-            sup.version,
-            escape(&sup.tagmanifest_sha256)
-        );
-    }
-    for sig in &l.signatures {
-        let _ = writeln!(
-            s,
-            "signer     {}  \"{}\"",
-            sig.key_id,
-            escape(&sig.trusted_comment)
-        );
+    for sig in &r.signatures {
+        let what = match sig.status {
+            SignatureStatus::ValidTrusted => "valid, by a key you trust",
+            SignatureStatus::ValidUntrusted => "valid, by a key you do NOT trust",
+            SignatureStatus::Invalid => "does NOT verify",
+            SignatureStatus::Unverifiable => "by an unknown key: cannot be checked",
+            SignatureStatus::WrongComment => "valid, but names another bundle: does not count",
+        };
+        let by = sig
+            .trusted_key
+            .as_deref()
+            .map(|k| format!(" ({})", escape(k)))
+            .unwrap_or_default();
+        out.push(format!("  signature   {} {what}{by}", sig.key_id));
         for t in &sig.timestamps {
-            let what = match (&t.gen_time, &t.tsa, &t.problem) {
-                (Some(g), Some(by), _) => format!("{g} by {by} (not verified)"),
-                (_, _, Some(p)) => format!("unreadable: {p}"),
-                _ => "unreadable".to_owned(),
-            };
-            let _ = writeln!(s, "  timestamp  {}  {}", t.file, escape(&what));
+            out.push(format!("    timestamp {}", escape(&t.describe())));
         }
     }
-    let _ = writeln!(s, "files ({}):", l.manifest.files.len());
-    // Looked up by path, not searched per file: a bundle may describe
-    // thousands of sources.
-    let urls: std::collections::HashMap<&str, &str> = l
-        .manifest
-        .statement
-        .iter()
-        .filter_map(|st| Some((st.path.as_str(), st.original_url.as_deref()?)))
-        .chain(
-            l.manifest
-                .sources
+    if r.check("payload").map(|c| c.status) == Some(crate::report::CheckState::NotRun) {
+        out.push("  files       not checked (see the payload check)".to_owned());
+    } else if !r.files.is_empty() {
+        let mut roles: BTreeMap<&str, usize> = BTreeMap::new();
+        for f in &r.files {
+            *roles.entry(f.role.as_str()).or_default() += 1;
+        }
+        let by_role: Vec<String> = roles
+            .iter()
+            .map(|(k, n)| format!("{n} {}", escape(k)))
+            .collect();
+        let bad = r.files.iter().filter(|f| !f.ok).count();
+        let state = if bad == 0 {
+            "every SHA-256 matches".to_owned()
+        } else {
+            format!("{bad} do NOT match")
+        };
+        out.push(format!(
+            "  files       {}: {}; {state}",
+            r.files.len(),
+            by_role.join(", ")
+        ));
+    }
+    if !r.citations.is_empty() {
+        let ok = r.citations.iter().filter(|c| c.ok).count();
+        out.push(format!(
+            "  citations   {} checked, {ok} stand in their sources",
+            r.citations.len()
+        ));
+    }
+    let count = |s: Severity| r.findings.iter().filter(|f| f.severity == s).count();
+    let (e, w, n) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    );
+    if e + w + n > 0 {
+        out.push(format!(
+            "  findings    {e} errors, {w} warnings, {n} notes (below)"
+        ));
+    }
+}
+
+fn finding_lines(r: &Report, d: Detail, out: &mut Vec<String>) {
+    let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in &r.findings {
+        // Warnings and notes can be many (one per uncited source, per
+        // confusable): show a few of each code, count the rest.
+        let n = shown.entry(f.code.as_str()).or_insert(0);
+        *n += 1;
+        if !d.verbose && f.severity != Severity::Error && *n > PER_CODE {
+            continue;
+        }
+        let sev = sev_word(f.severity);
+        let path = f
+            .path
+            .as_deref()
+            .map(|p| format!("{}: ", escape(p)))
+            .unwrap_or_default();
+        let at = match (f.position.line, f.position.column) {
+            (Some(l), Some(c)) => format!("line {l}, column {c}: "),
+            (Some(l), None) => format!("line {l}: "),
+            _ => String::new(),
+        };
+        out.push(format!(
+            "{sev}: [{}] {path}{at}{}",
+            f.code,
+            escape(&f.message)
+        ));
+    }
+    if !d.verbose {
+        for (code, n) in shown.iter().filter(|(_, n)| **n > PER_CODE) {
+            let is_error = r
+                .findings
                 .iter()
-                .filter_map(|src| Some((src.path.as_str(), src.original_url.as_deref()?))),
-        )
-        .collect();
-    for f in &l.manifest.files {
-        let url = urls.get(f.path.as_str());
-        let _ = writeln!(
-            s,
-            "  {:<10} {:>10}  {}  {}",
-            f.role.as_str(),
-            f.size,
-            f.sha256,
-            escape(f.path.as_str())
-        );
-        let _ = writeln!(s, "  {:<10} {:>10}  title: {}", "", "", escape(&f.title));
-        if let Some(u) = url {
-            let _ = writeln!(s, "  {:<10} {:>10}  from:  {}", "", "", escape(u));
+                .any(|f| f.code == *code && f.severity == Severity::Error);
+            if !is_error {
+                out.push(format!(
+                    "  … {} more [{code}] (see --verbose or --json)",
+                    n - PER_CODE
+                ));
+            }
         }
     }
-    if citations {
-        let _ = writeln!(s, "citations ({}):", l.manifest.citations.len());
-        for c in &l.manifest.citations {
-            let loc = c
-                .locator
-                .as_deref()
-                .map(|x| format!(", {}", escape(x)))
-                .unwrap_or_default();
-            let _ = writeln!(s, "  {} -> {}{loc}", escape(&c.id), escape(&c.source));
-            let _ = writeln!(
-                s,
-                "    quoted   (statement bytes {}..{}): \"{}\"",
-                c.statement.start,
-                c.statement.end,
-                escape(&c.statement.text)
-            );
-            let _ = writeln!(
-                s,
-                "    in source ({} bytes {}..{}{}): \"{}\"",
-                escape(&c.source_path),
-                c.source_match.start,
-                c.source_match.end,
-                if c.normalised {
-                    ", after normalisation"
-                } else {
-                    ", exact"
-                },
-                escape(&c.source_match.text)
-            );
-        }
+}
+
+/// `s` cut to `width` characters, ending in `…` when cut.
+pub fn fit(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_owned();
     }
-    s
+    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit;
+
+    #[test]
+    fn long_lines_are_cut_with_an_ellipsis() {
+        assert_eq!(fit("abc", 3), "abc");
+        assert_eq!(fit("abcd", 3), "ab…");
+        assert_eq!(fit("Беларусь", 5), "Бела…");
+        assert_eq!(fit(&"x".repeat(250), 100).chars().count(), 100);
+    }
 }

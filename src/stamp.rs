@@ -76,7 +76,7 @@ pub fn timestamp(
         path: bundle_path.to_path_buf(),
         problem,
     };
-    let verified = verify::verify(bundle_path, &VerifyOptions::default(), &Silent);
+    let verified = verify::verify(bundle_path, &VerifyOptions::default(), &Silent)?;
     if verified.report.verdict == Verdict::Invalid {
         let first = verified
             .report

@@ -33,6 +33,7 @@ pub fn parse_epoch(s: &str) -> Result<u64, String> {
 }
 
 /// Now, in Unix seconds (0 if the clock is before 1970).
+#[cfg(feature = "cli")]
 pub fn now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -22,12 +22,7 @@ pub fn check(
     m: &BundleManifest,
 ) {
     let mut push = |sev: Severity, code: &str, path: Option<String>, message: String| {
-        findings.push(Finding {
-            code: code.to_owned(),
-            severity: sev,
-            path,
-            message,
-        })
+        findings.push(Finding::new(sev, code, path, message))
     };
     let Some(statement) = &m.statement else {
         if !m.citations.is_empty() {

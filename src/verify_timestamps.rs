@@ -1,48 +1,62 @@
-//! The verify side of RFC 3161 timestamps: reads each signature file and
-//! token of an opened bundle and hands their bytes to the pure
+//! Check 7, the timestamps (docs/FORMAT.md §10): reads each signature file
+//! and token of an opened bundle and hands their bytes to the pure
 //! [`crate::timestamp::check_bundle_timestamps`], then files the result in
-//! the report. The few hooks `verify` calls are here so that its own code
-//! changes by a line each.
+//! the run. The hooks `verify` calls are here so that its own files change
+//! by a line each.
+//!
+//! Rules: like a signature, a token is a file anyone can add, so a bad or
+//! untrusted one is a warning and never makes intact content read as
+//! damaged. The check fails when a token is invalid, or when
+//! `--require-timestamp` is not met; only the latter changes the verdict
+//! (to untrusted): then only signatures with a trusted token count toward
+//! the threshold.
 
-use crate::bundle::{self, BagFile, OpenBundle};
+use std::collections::BTreeSet;
+
+use crate::bundle::{BagFile, OpenBundle};
 use crate::minisign::KeyId;
-use crate::report::{Finding, Severity, SignatureReport, SignatureStatus};
-use crate::timestamp::{self, BundleTimestamps, TokenStatus, TsaTrust, MAX_TOKEN_BYTES};
+use crate::report::{Severity, SignatureReport, SignatureStatus};
+use crate::timestamp::{self, TokenStatus, MAX_TOKEN_BYTES};
+use crate::verify::run::{read_code, Run};
 
-/// Reads the signature files and tokens among `sig_files`, checks every
-/// token, puts each token's verdict on its signature's report and its
-/// findings among `findings`.
-pub fn check(
-    findings: &mut Vec<Finding>,
-    signatures: &mut [SignatureReport],
-    b: &OpenBundle,
-    sig_files: &[BagFile],
-    trust: &TsaTrust,
-) -> BundleTimestamps {
+/// What the check covers, for the report.
+pub const DETAIL: &str =
+    "RFC 3161 tokens over the signature files, against pinned TSA certificates";
+
+/// Checks every token among `sig_files` and puts each token's verdict on
+/// its signature's report.
+pub fn check(run: &mut Run<'_>, b: &OpenBundle, sig_files: &[BagFile]) {
     let mut sigs: Vec<(KeyId, Vec<u8>)> = Vec::new();
-    let mut tokens: Vec<(String, Vec<u8>)> = Vec::new();
-    for s in signatures.iter() {
-        let Ok(id) = s.key_id.parse::<KeyId>() else {
+    for s in &run.signatures {
+        let (Ok(id), Some(f)) = (s.key_id.parse::<KeyId>(), b.find(&s.file)) else {
             continue;
         };
-        if let Some(f) = b.find(&bundle::signature_file(id)) {
-            if let Ok(bytes) = b.read_small(f, crate::keys::MAX_KEY_FILE) {
-                sigs.push((id, bytes));
-            }
+        if let Ok(bytes) = b.read_small(f, crate::bundle::MAX_SIGNATURE_FILE) {
+            sigs.push((id, bytes));
         }
     }
+    let mut tokens: Vec<(String, Vec<u8>)> = Vec::new();
     for f in sig_files
         .iter()
         .filter(|f| timestamp::parse_token_file(&f.rel).is_some())
     {
         match b.read_small(f, MAX_TOKEN_BYTES) {
             Ok(bytes) => tokens.push((f.rel.clone(), bytes)),
-            Err(e) => findings.push(Finding {
-                code: timestamp::codes::UNPARSEABLE.to_owned(),
-                severity: Severity::Error,
-                path: Some(f.rel.clone()),
-                message: format!("cannot read the token: {e}"),
-            }),
+            Err(e) => {
+                // A damaged zip entry is the container's failure.
+                let code = read_code(&e, timestamp::codes::UNPARSEABLE);
+                let sev = if code.starts_with("zip.") {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
+                run.push(
+                    sev,
+                    code,
+                    Some(f.rel.clone()),
+                    format!("cannot read the token: {e}"),
+                );
+            }
         }
     }
     let sig_refs: Vec<(KeyId, &[u8])> = sigs.iter().map(|(k, b)| (*k, b.as_slice())).collect();
@@ -50,8 +64,8 @@ pub fn check(
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
-    let out = timestamp::check_bundle_timestamps(&sig_refs, &tok_refs, trust);
-    for s in signatures.iter_mut() {
+    let out = timestamp::check_bundle_timestamps(&sig_refs, &tok_refs, &run.opts.timestamps);
+    for s in run.signatures.iter_mut() {
         if let Some(r) = s
             .key_id
             .parse::<KeyId>()
@@ -61,8 +75,31 @@ pub fn check(
             s.timestamps = r.clone();
         }
     }
-    findings.extend(out.findings.iter().cloned());
-    out
+    run.findings.extend(out.findings.iter().cloned());
+    let invalid = run
+        .signatures
+        .iter()
+        .flat_map(|s| &s.timestamps)
+        .filter(|t| t.status == TokenStatus::Invalid)
+        .count()
+        + out
+            .findings
+            .iter()
+            .filter(|f| f.code == timestamp::codes::ORPHAN)
+            .count();
+    if !requirement_met(run) {
+        let why = requirement_why(run);
+        run.fail("timestamps", why);
+    } else if invalid > 0 {
+        run.fail(
+            "timestamps",
+            format!("{invalid} token(s) are invalid: no proof of time"),
+        );
+    } else if tokens.is_empty() {
+        run.skip("timestamps", "the bundle has no timestamp");
+    } else {
+        run.ran("timestamps");
+    }
 }
 
 /// The (key id, n) of every token file among `sig_files`, for the canonical order.
@@ -73,22 +110,51 @@ pub fn token_names(sig_files: &[BagFile]) -> Vec<(KeyId, u32)> {
         .collect()
 }
 
-/// Whether a signature counts toward the threshold: always, unless
-/// `--require-timestamp` asks for a trusted token too.
-pub fn counts(s: &SignatureReport, trust: &TsaTrust) -> bool {
-    !trust.require || has_trusted(s)
-}
-
 fn has_trusted(s: &SignatureReport) -> bool {
     s.timestamps
         .iter()
         .any(|t| t.status == TokenStatus::Trusted)
 }
 
-/// Whether the bundle has any token (else the timestamps check did not run).
-pub fn any_token(findings: &[Finding], signatures: &[SignatureReport]) -> bool {
-    signatures.iter().any(|s| !s.timestamps.is_empty())
-        || findings.iter().any(|f| f.code.starts_with("timestamp."))
+/// Distinct trusted keys whose valid signature has a trusted timestamp.
+fn stamped_signers(run: &Run<'_>) -> usize {
+    run.signatures
+        .iter()
+        .filter(|s| s.status == SignatureStatus::ValidTrusted && has_trusted(s))
+        .map(|s| s.key_id.as_str())
+        .collect::<BTreeSet<_>>()
+        .len()
+}
+
+/// Whether `--require-timestamp`, when given, is met: enough distinct
+/// trusted signers (the threshold) have a trusted timestamp.
+pub fn requirement_met(run: &Run<'_>) -> bool {
+    !run.opts.timestamps.require || stamped_signers(run) >= run.opts.threshold.max(1)
+}
+
+fn requirement_why(run: &Run<'_>) -> String {
+    format!(
+        "--require-timestamp: {} of the {} required signatures have a trusted timestamp{}",
+        stamped_signers(run),
+        run.opts.threshold.max(1),
+        if run.opts.timestamps.pinned.is_empty() {
+            " (no --tsa-cert or --tsa-keyring given)"
+        } else {
+            ""
+        }
+    )
+}
+
+/// Why an intact bundle is untrusted, when it is for want of a timestamp.
+pub fn untrusted_why(run: &Run<'_>) -> Option<String> {
+    let signed = run
+        .signatures
+        .iter()
+        .filter(|s| s.status == SignatureStatus::ValidTrusted)
+        .map(|s| s.key_id.as_str())
+        .collect::<BTreeSet<_>>()
+        .len();
+    (signed >= run.opts.threshold.max(1) && !requirement_met(run)).then(|| requirement_why(run))
 }
 
 /// The not-checked list without "the signing time" when every trusted

@@ -26,10 +26,7 @@ const SEED_PUB: &str = include_str!("../seeds/minisign/seed.pub");
 fn options(allow_repacked: bool) -> VerifyOptions {
     let key = PublicKey::parse(SEED_PUB).expect("seeds/minisign/seed.pub parses");
     VerifyOptions {
-        trusted: vec![TrustedKey {
-            key,
-            origin: "seed.pub".into(),
-        }],
+        trusted: vec![TrustedKey::from_file(key, "seed.pub")],
         allow_repacked,
         ..VerifyOptions::default()
     }
@@ -41,7 +38,7 @@ fn seed_digest() -> [u8; 32] {
     static DIGEST: OnceLock<[u8; 32]> = OnceLock::new();
     *DIGEST.get_or_init(|| {
         let path = scratch::write("seed.zip", SEED);
-        let v = verify(&path, &options(false), &Silent);
+        let v = verify(&path, &options(false), &Silent).unwrap();
         assert_eq!(
             v.report.verdict,
             Verdict::Valid,
@@ -56,14 +53,14 @@ fuzz_target!(|data: &[u8]| {
     let seed = seed_digest();
     let path = scratch::write("bundle.zip", data);
 
-    let strict = verify(&path, &options(false), &Silent);
+    let strict = verify(&path, &options(false), &Silent).unwrap();
     let verdict = strict.report.verdict;
     assert!(
         verdict != Verdict::Valid || data == SEED,
         "a canonical bundle other than the seed verified as valid"
     );
 
-    let lenient = verify(&path, &options(true), &Silent);
+    let lenient = verify(&path, &options(true), &Silent).unwrap();
     if lenient.report.verdict == Verdict::Valid {
         assert_eq!(
             lenient.tagmanifest_sha256,

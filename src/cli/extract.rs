@@ -27,7 +27,12 @@ pub fn run(a: ExtractArgs) -> Result<i32> {
     let progress = super::progress::for_command(a.quiet, false);
     let report = docseal::extract::extract(&a.bundle, &opts, &a.output, progress.as_ref())?;
     if report.verdict != Verdict::Valid {
-        super::print_out(&report.to_text())?;
+        let text = if a.quiet {
+            docseal::render::brief(&report, 3)
+        } else {
+            docseal::render::verify_text(&report, Default::default())
+        };
+        super::print_out(&text)?;
         eprintln!("docseal: nothing extracted: the bundle did not verify");
         return Ok(report.verdict.exit_code());
     }

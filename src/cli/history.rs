@@ -20,12 +20,17 @@ pub struct HistoryArgs {
     /// Print the result as one JSON document.
     #[arg(long)]
     json: bool,
+    /// A version signed only by keys that signed no earlier version breaks
+    /// the chain (without it, a warning).
+    #[arg(long)]
+    same_signers: bool,
 }
 
 pub fn run(a: HistoryArgs) -> Result<i32> {
     let mut opts = super::load_trusted(&a.trust)?;
     opts.timestamps = super::load_tsa_trust(&a.tsa)?;
-    let h = docseal::history::history(&a.bundles, &opts);
+    opts.same_signers = a.same_signers;
+    let h = docseal::history::history(&a.bundles, &opts)?;
     if a.json {
         let mut s = serde_json::to_string_pretty(&h).unwrap_or_default();
         s.push('\n');
@@ -37,9 +42,28 @@ pub fn run(a: HistoryArgs) -> Result<i32> {
                 s,
                 "version {:>3}  {:<9}  {}  {}",
                 v.version.map_or("?".into(), |n| n.to_string()),
-                format!("{:?}", v.verdict).to_lowercase(),
+                v.verdict.as_str(),
                 escape(v.created.as_deref().unwrap_or("?")),
                 escape(&v.bundle)
+            );
+            let signers: Vec<String> = v
+                .signers
+                .iter()
+                .map(|x| format!("{} ({})", escape(&x.name), x.key_id))
+                .collect();
+            let _ = writeln!(
+                s,
+                "  signed by  {}{}",
+                if signers.is_empty() {
+                    "no key you trust".to_owned()
+                } else {
+                    signers.join(", ")
+                },
+                if v.signer_changed {
+                    "  << CHANGE OF SIGNER"
+                } else {
+                    ""
+                }
             );
             if let Some(t) = &v.timestamped {
                 let _ = writeln!(s, "             timestamped no later than {t} (trusted)");
@@ -67,9 +91,14 @@ pub fn run(a: HistoryArgs) -> Result<i32> {
             }
         }
         for f in &h.findings {
+            let sev = if f.severity == docseal::report::Severity::Error {
+                "error"
+            } else {
+                "warning"
+            };
             let _ = writeln!(
                 s,
-                "error: [{}] {}: {}",
+                "{sev}: [{}] {}: {}",
                 f.code,
                 escape(f.path.as_deref().unwrap_or("")),
                 escape(&f.message)
@@ -81,7 +110,7 @@ pub fn run(a: HistoryArgs) -> Result<i32> {
             match h.verdict() {
                 Verdict::Valid => "OK: every version verifies and the chain is unbroken",
                 Verdict::Untrusted => "UNTRUSTED: the chain is unbroken, but not every version is signed by enough keys you trust",
-                Verdict::Invalid => "BROKEN",
+                _ => "BROKEN",
             }
         );
         super::print_out(&s)?;

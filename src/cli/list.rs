@@ -28,7 +28,7 @@ pub fn run(a: ListArgs) -> Result<i32> {
     let verify = !a.trust.public_keys.is_empty() || a.trust.keyring.is_some();
     let report = if verify {
         let opts = super::load_trusted(&a.trust)?;
-        Some(docseal::verify::verify(&a.bundle, &opts, &docseal::progress::Silent).report)
+        Some(docseal::verify::verify(&a.bundle, &opts, &docseal::progress::Silent)?.report)
     } else {
         None
     };
@@ -43,9 +43,9 @@ pub fn run(a: ListArgs) -> Result<i32> {
         s.push('\n');
         super::print_out(&s)?;
     } else {
-        let mut s = docseal::render::list_text(&listing, a.citations);
+        let mut s = docseal::list::list_text(&listing, a.citations, report.is_none());
         if let Some(r) = &report {
-            s.push_str(&r.to_text());
+            s.push_str(&docseal::render::verify_text(r, Default::default()));
         }
         super::print_out(&s)?;
     }

@@ -155,10 +155,10 @@ pub fn load_trusted(t: &TrustArgs) -> Result<docseal::verify::VerifyOptions> {
     }
     for p in paths {
         let key = docseal::keys::read_public_key(&p)?;
-        trusted.push(docseal::verify::TrustedKey {
+        trusted.push(docseal::verify::TrustedKey::from_file(
             key,
-            origin: p.display().to_string(),
-        });
+            &p.display().to_string(),
+        ));
     }
     Ok(docseal::verify::VerifyOptions {
         trusted,
@@ -167,6 +167,7 @@ pub fn load_trusted(t: &TrustArgs) -> Result<docseal::verify::VerifyOptions> {
         limits: docseal::container::Limits::default(),
         not_older_than: None,
         timestamps: Default::default(),
+        same_signers: false,
     })
 }
 

@@ -21,29 +21,33 @@ pub struct VerifyArgs {
     /// Fail if the bundle is older than this one, or of another lineage (rollback protection).
     #[arg(long, value_name = "OTHER.zip")]
     not_older_than: Option<PathBuf>,
+    /// With --not-older-than: a version signed only by keys that signed no
+    /// earlier version is rejected (without it, a warning).
+    #[arg(long, requires = "not_older_than")]
+    same_signers: bool,
     /// Print only the verdict line; no progress bar.
-    #[arg(short = 'q', long)]
+    #[arg(short = 'q', long, conflicts_with = "verbose")]
     quiet: bool,
+    /// Show every file and every finding, and lines of any length.
+    #[arg(short = 'v', long)]
+    verbose: bool,
 }
 
 pub fn run(a: VerifyArgs) -> Result<i32> {
     let mut opts = super::load_trusted(&a.trust)?;
     opts.not_older_than = a.not_older_than.clone();
     opts.timestamps = super::load_tsa_trust(&a.tsa)?;
+    opts.same_signers = a.same_signers;
     let progress = super::progress::for_command(a.quiet, a.json);
-    let verified = docseal::verify::verify(&a.bundle, &opts, progress.as_ref());
+    let verified = docseal::verify::verify(&a.bundle, &opts, progress.as_ref())?;
     let r = &verified.report;
     if a.json {
         super::print_out(&r.to_json())?;
     } else if a.quiet {
-        let text = r.to_text();
-        let line = text
-            .lines()
-            .find(|l| l.starts_with("verdict:"))
-            .unwrap_or("verdict: ?");
-        super::print_out(&format!("{line}\n"))?;
+        super::print_out(&docseal::render::verdict_line(r))?;
     } else {
-        super::print_out(&r.to_text())?;
+        let detail = docseal::render::Detail { verbose: a.verbose };
+        super::print_out(&docseal::render::verify_text(r, detail))?;
     }
     Ok(r.verdict.exit_code())
 }

@@ -12,8 +12,8 @@
 //! (encryption, symlink, method, ...) run before the canonical field
 //! comparison, so a hostile entry gets its specific code.
 
+use super::source::Source;
 use std::collections::HashSet;
-use std::fs::File;
 use std::io::{self, BufReader, Read};
 
 use super::eocd::Located;
@@ -55,7 +55,7 @@ pub(crate) struct Record {
 
 /// Reads and checks every central directory record.
 pub(crate) fn read_central(
-    file: &File,
+    file: &dyn Source,
     loc: &Located,
     mode: Mode,
     limits: &Limits,

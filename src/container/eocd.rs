@@ -21,7 +21,7 @@
 //! in canonical mode every field of the end records is what the writer
 //! produces for the archive's count, directory size and offset.
 
-use std::fs::File;
+use super::source::Source;
 
 use super::error::Error;
 use super::format::{self, Eocd, CENTRAL_SIG, EOCD_LEN, ZIP64_LOCATOR_SIG};
@@ -65,7 +65,7 @@ fn malformed(what: zip64::Malformed) -> Error {
 
 /// The last bytes of the file, where the end record must be.
 struct Tail<'a> {
-    file: &'a File,
+    file: &'a dyn Source,
     bytes: Vec<u8>,
     start: u64,
     len: u64,
@@ -73,7 +73,7 @@ struct Tail<'a> {
 
 impl<'a> Tail<'a> {
     /// Reads the last bytes of a file of `len` bytes.
-    fn read(file: &'a File, len: u64) -> Result<Tail<'a>, Error> {
+    fn read(file: &'a dyn Source, len: u64) -> Result<Tail<'a>, Error> {
         if len == 0 {
             return Err(Error::NotAZip {
                 what: "the file is empty",
@@ -255,7 +255,7 @@ impl<'a> Tail<'a> {
 }
 
 /// Finds and checks the end records of a file of `len` bytes.
-pub(crate) fn locate(file: &File, len: u64, mode: Mode) -> Result<Located, Error> {
+pub(crate) fn locate(file: &dyn Source, len: u64, mode: Mode) -> Result<Located, Error> {
     let tail = Tail::read(file, len)?;
     let candidates = tail.candidates();
     let mut plausible = Vec::new();

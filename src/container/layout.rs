@@ -12,7 +12,7 @@
 //! and the exact canonical local header and extra field. Offset arithmetic
 //! on declared (up to 64-bit) values is checked, never wrapping.
 
-use std::fs::File;
+use super::source::Source;
 use std::io;
 
 use super::central::Record;
@@ -49,7 +49,7 @@ pub(crate) struct Local {
 
 /// Reads the local header (and descriptor) of every record.
 pub(crate) fn read_locals(
-    file: &File,
+    file: &dyn Source,
     records: &[Record],
     mode: Mode,
 ) -> Result<Vec<Local>, Error> {
@@ -77,7 +77,13 @@ struct Window {
 impl Window {
     /// Fills `out` from `at`, as [`read_exact_at`] does; `ahead` is how
     /// much to read when the window must move (at least `out.len()`).
-    fn read(&mut self, file: &File, out: &mut [u8], at: u64, ahead: usize) -> io::Result<bool> {
+    fn read(
+        &mut self,
+        file: &dyn Source,
+        out: &mut [u8],
+        at: u64,
+        ahead: usize,
+    ) -> io::Result<bool> {
         let cached = at
             .checked_sub(self.at)
             .and_then(|skip| usize::try_from(skip).ok())
@@ -101,7 +107,12 @@ impl Window {
     }
 }
 
-fn read_local(file: &File, window: &mut Window, rec: &Record, mode: Mode) -> Result<Local, Error> {
+fn read_local(
+    file: &dyn Source,
+    window: &mut Window,
+    rec: &Record,
+    mode: Mode,
+) -> Result<Local, Error> {
     let start = rec.z.offset;
     let truncated = |what: String| Error::Truncated {
         entry: Some(rec.name.clone()),
@@ -161,7 +172,7 @@ fn read_local(file: &File, window: &mut Window, rec: &Record, mode: Mode) -> Res
 /// Length of the data descriptor at `at`, which must hold the central
 /// CRC-32 and sizes, with or without its optional signature; the sizes
 /// take 8 bytes each when the local header has a zip64 field (§4.3.9.2).
-fn descriptor_len(file: &File, rec: &Record, wide: bool, at: u64) -> Result<u64, Error> {
+fn descriptor_len(file: &dyn Source, rec: &Record, wide: bool, at: u64) -> Result<u64, Error> {
     let mut b = [0u8; 24];
     let len = if wide { 24 } else { 16 };
     if !read_exact_at(file, b.get_mut(..len).unwrap_or_default(), at)? {

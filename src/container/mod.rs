@@ -60,6 +60,7 @@ mod format;
 mod layout;
 mod names;
 mod reader;
+mod source;
 mod stream;
 mod writer;
 mod zip64;
@@ -81,6 +82,7 @@ mod tests_zip64_hostile;
 
 pub use error::Error;
 pub use reader::ZipReader;
+pub use source::Source;
 pub use writer::ZipWriter;
 
 /// Resource limits applied while reading (and writing) an archive.

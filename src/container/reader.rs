@@ -11,7 +11,7 @@
 //! may run at once on different threads; every stream ends with a size and
 //! CRC-32 check and never yields more than the declared size.
 
-use std::fs::File;
+use super::source::Source;
 use std::io::{BufReader, Read};
 
 use super::central::{read_central, Record};
@@ -24,19 +24,24 @@ use super::stream::{Checked, Inflate, Span};
 use super::{Entry, Limits, Method, Mode};
 
 /// An archive opened and checked for reading.
-#[derive(Debug)]
 pub struct ZipReader {
-    file: File,
+    file: Box<dyn Source>,
     mode: Mode,
     entries: Vec<Entry>,
 }
 
 impl ZipReader {
-    /// Opens `file` and checks it in `mode` against `limits`; fails with
-    /// the first problem found (see [`Error::code`]).
-    pub fn open(file: File, mode: Mode, limits: &Limits) -> Result<ZipReader, Error> {
-        let len = file.metadata()?.len();
-        let loc = locate(&file, len, mode)?;
+    /// Opens `file` (a [`std::fs::File`], bytes in memory, or any other
+    /// [`Source`]) and checks it in `mode` against `limits`; fails with the
+    /// first problem found (see [`Error::code`]).
+    pub fn open(
+        file: impl Source + 'static,
+        mode: Mode,
+        limits: &Limits,
+    ) -> Result<ZipReader, Error> {
+        let file: Box<dyn Source> = Box::new(file);
+        let len = file.len()?;
+        let loc = locate(file.as_ref(), len, mode)?;
         // With another plausible end record around, a structure that does
         // not parse is most likely the other archive's: say so.
         let ambiguous = |e: Error| match (&e, loc.others.len()) {
@@ -48,8 +53,8 @@ impl ZipReader {
             ) if n > 0 => Error::MultipleEocd { count: n + 1 },
             _ => e,
         };
-        let records = read_central(&file, &loc, mode, limits).map_err(ambiguous)?;
-        let locals = read_locals(&file, &records, mode).map_err(ambiguous)?;
+        let records = read_central(file.as_ref(), &loc, mode, limits).map_err(ambiguous)?;
+        let locals = read_locals(file.as_ref(), &records, mode).map_err(ambiguous)?;
         check_layout(&records, &locals, &loc, mode)?;
         for (rec, local) in records.iter().zip(&locals) {
             compare(rec, local, mode)?;
@@ -88,7 +93,7 @@ impl ZipReader {
             .entries
             .get(index)
             .ok_or(Error::NoSuchEntry { index })?;
-        let raw = Span::new(&self.file, e.data_offset, e.compressed_size);
+        let raw = Span::new(self.file.as_ref(), e.data_offset, e.compressed_size);
         Ok(match e.method {
             Method::Stored => Box::new(Checked::new(raw, &e.name, e.size, e.crc32)),
             Method::Deflated => {
@@ -102,6 +107,15 @@ impl ZipReader {
                 ))
             }
         })
+    }
+}
+
+impl std::fmt::Debug for ZipReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ZipReader")
+            .field("mode", &self.mode)
+            .field("entries", &self.entries)
+            .finish_non_exhaustive()
     }
 }
 

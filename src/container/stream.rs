@@ -2,35 +2,28 @@
 //! checking stream every entry is read through.
 //!
 //! Invariants: positional reads never move a file cursor, so any number of
-//! streams over one `&File` can run in parallel threads; a [`Checked`]
+//! streams over one [`Source`] can run in parallel threads; a [`Checked`]
 //! stream yields at most the declared size and, at its end, fails unless it
 //! yielded exactly the declared size with the declared CRC-32 (APPNOTE
 //! §4.4.7). Its errors are [`io::Error`]s wrapping a container [`Error`].
 
-use std::fs::File;
+use super::source::Source;
 use std::io::{self, Read};
 
 use super::error::Error;
 
 /// Reads at `offset` without moving any cursor.
-pub(crate) fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
-    #[cfg(unix)]
-    {
-        std::os::unix::fs::FileExt::read_at(file, buf, offset)
-    }
-    #[cfg(windows)]
-    {
-        std::os::windows::fs::FileExt::seek_read(file, buf, offset)
-    }
+pub(crate) fn read_at(file: &dyn Source, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    file.read_at(buf, offset)
 }
 
 /// Fills `buf` from `offset`; `Ok(false)` if the file ends first.
-pub(crate) fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<bool> {
+pub(crate) fn read_exact_at(file: &dyn Source, buf: &mut [u8], offset: u64) -> io::Result<bool> {
     Ok(read_at_most(file, buf, offset)? == buf.len())
 }
 
 /// Reads from `offset` until `buf` is full or the file ends; returns the count.
-pub(crate) fn read_at_most(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+pub(crate) fn read_at_most(file: &dyn Source, buf: &mut [u8], offset: u64) -> io::Result<usize> {
     // No file reaches 2^63 bytes; a larger (hostile, zip64) offset would
     // make the system call fail with a less telling error.
     if offset.saturating_add(buf.len() as u64) > i64::MAX as u64 {
@@ -54,13 +47,13 @@ pub(crate) fn read_at_most(file: &File, buf: &mut [u8], offset: u64) -> io::Resu
 /// A `Read` over `len` bytes of a file from `pos`, by positional reads.
 /// It ends early (returns 0) if the file does; callers check the count.
 pub(crate) struct Span<'a> {
-    file: &'a File,
+    file: &'a dyn Source,
     pos: u64,
     remaining: u64,
 }
 
 impl<'a> Span<'a> {
-    pub fn new(file: &'a File, pos: u64, len: u64) -> Span<'a> {
+    pub fn new(file: &'a dyn Source, pos: u64, len: u64) -> Span<'a> {
         Span {
             file,
             pos,

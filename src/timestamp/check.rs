@@ -125,8 +125,10 @@ pub fn check_token(file: &str, signed: &[u8], token_bytes: &[u8], trust: &TsaTru
 pub struct BundleTimestamps {
     /// Every token's verdict, by the key id of the signature it timestamps, in file order.
     pub by_signature: BTreeMap<KeyId, Vec<TokenReport>>,
-    /// Findings: an error per invalid token, a warning per untrusted one
-    /// and, under `require`, per signature without a trusted token.
+    /// Findings, all warnings (anyone can add a file under `signatures/`, so
+    /// a bad token is no proof, never damage to the content): one per
+    /// invalid or untrusted token and, under `require`, per signature
+    /// without a trusted token.
     pub findings: Vec<Finding>,
 }
 
@@ -151,16 +153,13 @@ pub fn check_bundle_timestamps(
     trust: &TsaTrust,
 ) -> BundleTimestamps {
     let mut out = BundleTimestamps::default();
-    let finding = |sev, code: &str, path: &str, message: String| Finding {
-        code: code.to_owned(),
-        severity: sev,
-        path: Some(path.to_owned()),
-        message,
+    let finding = |sev, code: &str, path: &str, message: String| {
+        Finding::new(sev, code, Some(path.to_owned()), message)
     };
     for (name, bytes) in tokens {
         let Some((id, _)) = parse_token_file(name) else {
             out.findings.push(finding(
-                Severity::Error,
+                Severity::Warning,
                 codes::UNPARSEABLE,
                 name,
                 "not a token name: signatures/<KEYID>.<n>.tsr".into(),
@@ -169,7 +168,7 @@ pub fn check_bundle_timestamps(
         };
         let Some((_, signed)) = signatures.iter().find(|(k, _)| *k == id) else {
             out.findings.push(finding(
-                Severity::Error,
+                Severity::Warning,
                 codes::ORPHAN,
                 name,
                 format!("a timestamp of a signature by key {id}, which the bundle does not hold"),
@@ -186,7 +185,7 @@ pub fn check_bundle_timestamps(
                 r.describe(),
             )),
             TokenStatus::Invalid => out.findings.push(finding(
-                Severity::Error,
+                Severity::Warning,
                 r.code.unwrap_or(codes::UNPARSEABLE),
                 name,
                 r.reason.clone().unwrap_or_default(),

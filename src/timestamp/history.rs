@@ -40,16 +40,16 @@ pub fn order_findings(versions: &[(&str, u64, Option<u64>)]) -> Vec<Finding> {
             continue;
         };
         if tb < ta && vb > va {
-            out.push(Finding {
-                code: "history.timestamp-order".to_owned(),
-                severity: Severity::Warning,
-                path: Some((*b).to_owned()),
-                message: format!(
+            out.push(Finding::new(
+                Severity::Warning,
+                "history.timestamp-order",
+                Some((*b).to_owned()),
+                format!(
                     "version {vb} is timestamped no later than {}, before version {va} ({}): the older one was timestamped late",
                     crate::time::rfc3339(*tb),
                     crate::time::rfc3339(*ta)
                 ),
-            });
+            ));
         }
     }
     out

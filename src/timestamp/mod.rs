@@ -23,6 +23,7 @@ mod asn1;
 pub mod chain;
 mod check;
 pub mod history;
+#[cfg(feature = "cli")]
 pub mod http;
 mod oids;
 pub mod request;

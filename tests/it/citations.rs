@@ -146,7 +146,7 @@ fn exact_and_normalised_matches_are_recorded_with_their_true_byte_offsets() {
     let uncited = findings(&report, "citation.uncited-source");
     assert_eq!(uncited.len(), 1, "{report:#}");
     assert_eq!(uncited[0]["severity"], "info");
-    assert_eq!(uncited[0]["path"], "data/sources/other.txt");
+    assert_eq!(uncited[0]["file"], "data/sources/other.txt");
     assert_eq!(
         uncited[0]["message"],
         "source \"other\" is not cited by any quotation"
@@ -276,7 +276,7 @@ fn check_altered(rel: &str, from: &str, to: &str, code: &str) {
     assert_eq!(report["citations"][0]["id"], "gc4-art2");
     assert_eq!(report["citations"][0]["ok"], false);
     let found = findings(&report, code);
-    assert_eq!(found[0]["path"], rel);
+    assert_eq!(found[0]["file"], rel);
     let msg = found[0]["message"].as_str().unwrap();
     assert!(msg.starts_with("citation \"gc4-art2\": bytes "), "{msg}");
     assert!(msg.contains("no longer hold the recorded text"), "{msg}");
@@ -342,7 +342,7 @@ fn the_real_archive_verifies_with_its_two_citations_and_one_confusable() {
     let confusables = findings(&report, "text.confusable");
     assert_eq!(confusables.len(), 1, "{report:#}");
     assert_eq!(confusables[0]["severity"], "warning");
-    assert_eq!(confusables[0]["path"], "data/statement/statement-en.txt");
+    assert_eq!(confusables[0]["file"], "data/statement/statement-en.txt");
     let msg = confusables[0]["message"].as_str().unwrap();
     assert!(msg.starts_with("line 10 column "), "{msg}");
     assert!(msg.contains("U+0410"), "{msg}");
@@ -369,7 +369,7 @@ fn the_real_archive_verifies_with_its_two_citations_and_one_confusable() {
     assert_eq!(uncited.len(), m.sources.len() - 2);
     let notes: Vec<&str> = findings(&report, "citation.uncited-source")
         .iter()
-        .map(|n| n["path"].as_str().unwrap())
+        .map(|n| n["file"].as_str().unwrap())
         .collect();
     assert_eq!(notes, uncited);
 }

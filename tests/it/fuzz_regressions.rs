@@ -54,10 +54,10 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
 fn seed_options(allow_repacked: bool) -> VerifyOptions {
     let text = fs::read_to_string(root().join("fuzz/seeds/minisign/seed.pub")).unwrap();
     VerifyOptions {
-        trusted: vec![TrustedKey {
-            key: PublicKey::parse(&text).unwrap(),
-            origin: "seed.pub".into(),
-        }],
+        trusted: vec![TrustedKey::from_file(
+            PublicKey::parse(&text).unwrap(),
+            "seed.pub",
+        )],
         allow_repacked,
         ..VerifyOptions::default()
     }
@@ -68,8 +68,14 @@ fn replay_verify(data: &[u8]) -> (Verdict, Verdict) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bundle.zip");
     fs::write(&path, data).unwrap();
-    let strict = verify(&path, &seed_options(false), &Silent).report.verdict;
-    let lenient = verify(&path, &seed_options(true), &Silent).report.verdict;
+    let strict = verify(&path, &seed_options(false), &Silent)
+        .unwrap()
+        .report
+        .verdict;
+    let lenient = verify(&path, &seed_options(true), &Silent)
+        .unwrap()
+        .report
+        .verdict;
     (strict, lenient)
 }
 

@@ -28,7 +28,10 @@ fn a_changed_byte_in_each_file_is_caught_by_its_own_check() {
         ("bag-info.txt", "tag.hash-mismatch"),
         ("docseal.json", "tag.hash-mismatch"),
         ("manifest-sha256.txt", "tag.hash-mismatch"),
-        ("tagmanifest-sha256.txt", "signature.invalid"),
+        // Re-hashed, the tag manifest parses but the signature breaks: then
+        // the bag is intact but untrusted (see below); a flipped byte alone
+        // breaks the tag manifest's own form.
+        ("tagmanifest-sha256.txt", "tag.manifest-"),
     ];
     let entries = zip_entries(&bundle);
     for (suffix, code) in expected {
@@ -43,7 +46,7 @@ fn a_changed_byte_in_each_file_is_caught_by_its_own_check() {
         let (exit, errors) = check(&f, "t.zip", &b);
         assert_eq!(exit, 1, "{suffix}");
         assert!(
-            errors.contains(&code.to_owned()),
+            errors.iter().any(|e| e.starts_with(code)),
             "{suffix}: expected {code}, got {errors:?}"
         );
         // A careless one: the CRC alone catches it.
@@ -52,7 +55,9 @@ fn a_changed_byte_in_each_file_is_caught_by_its_own_check() {
         let (exit, errors) = check(&f, "t.zip", &b);
         assert_eq!(exit, 1, "{suffix}");
         assert!(
-            errors.iter().any(|c| c == "zip.crc-mismatch" || c == code),
+            errors
+                .iter()
+                .any(|c| c == "zip.crc-mismatch" || c.starts_with(code)),
             "{suffix}: {errors:?}"
         );
     }
@@ -67,7 +72,7 @@ fn a_changed_byte_in_each_file_is_caught_by_its_own_check() {
     let (exit, errors) = check(&f, "t.zip", &b);
     assert_eq!(exit, 1);
     assert!(
-        errors.contains(&"signature.non-canonical".to_owned()),
+        errors.contains(&"zip.non-canonical-signature-file".to_owned()),
         "{errors:?}"
     );
 }
@@ -122,9 +127,10 @@ fn added_removed_renamed_and_duplicate_entries_are_rejected() {
             "bag.unexpected-file",
         ),
         (
+            // The .pub left behind is out of place without its signature.
             "removed signature",
             with(&|e| e.retain(|(n, _)| !n.ends_with(b".minisig"))),
-            "signature.none",
+            "zip.non-canonical-order",
         ),
         (
             "duplicate name",
@@ -201,22 +207,19 @@ fn every_single_byte_change_of_a_bundle_fails_verification() {
     let bundle = fs::read(f.pack("b.zip")).unwrap();
     let key = docseal::keys::read_public_key(&f.path("alice.pub")).unwrap();
     let opts = docseal::verify::VerifyOptions {
-        trusted: vec![docseal::verify::TrustedKey {
-            key,
-            origin: "alice.pub".into(),
-        }],
+        trusted: vec![docseal::verify::TrustedKey::from_file(key, "alice.pub")],
         ..Default::default()
     };
     let path = f.path("flip.zip");
     fs::write(&path, &bundle).unwrap();
-    let ok = docseal::verify::verify(&path, &opts, &docseal::progress::Silent);
+    let ok = docseal::verify::verify(&path, &opts, &docseal::progress::Silent).unwrap();
     assert_eq!(ok.report.verdict, docseal::report::Verdict::Valid);
     let mut survivors = Vec::new();
     for i in 0..bundle.len() {
         let mut b = bundle.clone();
         b[i] ^= 0xff;
         fs::write(&path, &b).unwrap();
-        let v = docseal::verify::verify(&path, &opts, &docseal::progress::Silent);
+        let v = docseal::verify::verify(&path, &opts, &docseal::progress::Silent).unwrap();
         if v.report.verdict == docseal::report::Verdict::Valid {
             survivors.push(i);
         }

@@ -21,10 +21,7 @@ use crate::common::*;
 /// Options trusting exactly `key`.
 fn trusting(key: docseal::minisign::PublicKey) -> VerifyOptions {
     VerifyOptions {
-        trusted: vec![TrustedKey {
-            key,
-            origin: "test".into(),
-        }],
+        trusted: vec![TrustedKey::from_file(key, "test")],
         ..Default::default()
     }
 }
@@ -81,7 +78,7 @@ fn round_trip(files: &[File]) -> Result<(), TestCaseError> {
     };
     pack(&opts, signer(), &Silent).map_err(|e| TestCaseError::fail(e.to_string()))?;
     let trust = trusting(signer().public_key());
-    let v = verify(&out, &trust, &Silent);
+    let v = verify(&out, &trust, &Silent).unwrap();
     prop_assert_eq!(v.report.verdict, Verdict::Valid, "{:?}", v.report.findings);
     let target = tmp.path().join("x");
     let r = docseal::extract::extract(&out, &trust, &target, &Silent)
@@ -160,7 +157,7 @@ proptest! {
         prop_assume!(&b != original);
         let file = tempfile::NamedTempFile::new().expect("tempfile");
         fs::write(file.path(), &b).expect("write");
-        let v = verify(file.path(), trust, &Silent);
+        let v = verify(file.path(), trust, &Silent).unwrap();
         prop_assert_ne!(v.report.verdict, Verdict::Valid);
     }
 }
