@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all=(verify_bundle minisign bagit manifest_json description zip_reader bag_only zip_differential)
+all=(verify_bundle minisign bagit manifest_json description zip_reader bag_only zip_differential timestamp_token)
 case "${1:-}" in
 --smoke) seconds=10 ;;
 '' | *[!0-9]*)

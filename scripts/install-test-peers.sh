@@ -2,9 +2,10 @@
 # Installs the real peers docseal's tests run against: stock minisign, Info-ZIP
 # unzip/zip, libarchive's bsdtar and 7-Zip (the differential zip readers),
 # coreutils sha256sum, bagit-python 1.9, rsign2 (the Rust minisign, for its
-# key files; about 40 s to build), man-db (the man page test), and
-# hyperfine/openssl for the benchmark smoke run. Installs only what is
-# missing; needs root or sudo for the Debian packages.
+# key files; about 40 s to build), man-db (the man page test), openssl (its
+# `ts` command is the local RFC 3161 TSA of tests/it/timestamp, its `req`/`ca`
+# make the test PKI) and hyperfine for the benchmark smoke run. Installs only
+# what is missing; needs root or sudo for the Debian packages.
 set -euo pipefail
 
 sudo_cmd=""
@@ -46,3 +47,5 @@ for tool in minisign unzip zip bsdtar 7z sha256sum openssl rsign man; do
 done
 python3 -c 'import bagit' || { echo "missing after install: bagit-python" >&2; exit 1; }
 python3 -c 'import jsonschema' || { echo "missing after install: python3 jsonschema" >&2; exit 1; }
+# The timestamp tests need openssl's TSA (`openssl ts -reply`, OpenSSL 1.0+).
+openssl ts -help >/dev/null 2>&1 || { echo "openssl lacks the ts command (RFC 3161 TSA)" >&2; exit 1; }

@@ -53,13 +53,22 @@ pub fn signer_key_file(id: KeyId) -> String {
 
 /// The canonical order of the bag-relative names of a bundle: payload
 /// sorted by bytes, the listed tag files, the tag manifest, then the
-/// signature folder sorted by bytes.
-pub fn canonical_order(payload: &[BagPath], signers: &[KeyId]) -> Vec<String> {
+/// signature folder (signatures, signer keys and timestamp tokens) sorted by bytes.
+pub fn canonical_order(
+    payload: &[BagPath],
+    signers: &[KeyId],
+    tokens: &[(KeyId, u32)],
+) -> Vec<String> {
     let mut data: Vec<&str> = payload.iter().map(BagPath::as_str).collect();
     data.sort_unstable();
     let mut sigs: Vec<String> = signers
         .iter()
         .flat_map(|id| [signature_file(*id), signer_key_file(*id)])
+        .chain(
+            tokens
+                .iter()
+                .map(|(id, n)| crate::timestamp::token_file(*id, *n)),
+        )
         .collect();
     sigs.sort_unstable();
     let mut out: Vec<String> = data.into_iter().map(str::to_owned).collect();

@@ -48,6 +48,7 @@ pub fn sign(
     signer: CoSigner,
     output: &Path,
     overwrite: Overwrite,
+    tsa: &[String],
 ) -> Result<KeyId> {
     let verified = verify::verify(bundle_path, &VerifyOptions::default(), &Silent)?;
     let bad = |problem: String| Error::Bundle {
@@ -92,7 +93,14 @@ pub fn sign(
     if b.find(&sig_name).is_some() {
         return Err(bad(format!("is already signed by key {id}")));
     }
-    let mut extra = vec![(sig_name, sig.to_file_text().into_bytes())];
+    let sig_bytes = sig.to_file_text().into_bytes();
+    let mut extra = if tsa.is_empty() {
+        Vec::new()
+    } else {
+        let t = crate::timestamp::http::Timeouts::default();
+        crate::stamp::token_entries(id, &sig_bytes, 0, tsa, t)?
+    };
+    extra.push((sig_name, sig_bytes));
     if let Some(k) = key {
         extra.push((bundle::signer_key_file(id), k.to_file_text().into_bytes()));
     }
@@ -132,7 +140,7 @@ fn adopt(
 /// The bag root folder of the output: the zip's own, or for an unpacked
 /// folder (whose name is the user's) the bundle name that docs/FORMAT.md §3
 /// prescribes, when that is one valid folder name.
-fn root_name<'a>(b: &'a OpenBundle, name: &'a str) -> &'a str {
+pub(crate) fn root_name<'a>(b: &'a OpenBundle, name: &'a str) -> &'a str {
     let valid = !name.contains('/') && crate::bagpath::BagPath::new(name).is_ok();
     if b.kind == ContainerKind::Folder && valid {
         name
@@ -155,7 +163,7 @@ fn canonical_rank(rel: &str) -> usize {
 
 /// Writes the bundle again under `root` with `extra` signature files added,
 /// every entry in canonical order.
-fn rewrite(
+pub(crate) fn rewrite(
     b: &OpenBundle,
     root: &str,
     extra: Vec<(String, Vec<u8>)>,

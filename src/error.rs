@@ -104,6 +104,14 @@ pub enum Error {
         /// The output that exists.
         path: PathBuf,
     },
+    /// A time-stamping authority failed, timed out or answered with a bad token.
+    #[error("timestamp authority {url}: {problem}")]
+    Tsa {
+        /// The TSA's URL.
+        url: String,
+        /// What went wrong.
+        problem: String,
+    },
     /// A path given as a bundle that cannot be one (a URL, a pipe, a device).
     #[error("{}: {problem}", path.display())]
     NotABundlePath {
@@ -137,7 +145,7 @@ impl Error {
     /// The documented process exit code for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Io { .. } => exit::IO,
+            Error::Io { .. } | Error::Tsa { .. } => exit::IO,
             Error::Exists { .. } | Error::ExistsKept { .. } => exit::EXISTS,
             Error::Usage(_) | Error::NotABundlePath { .. } => exit::USAGE,
             Error::Bundle { .. } => exit::REJECTED,

@@ -40,6 +40,9 @@ pub struct VersionInfo {
     pub signers: Vec<Signer>,
     /// Whether it is signed only by keys that signed no earlier version.
     pub signer_changed: bool,
+    /// Its earliest trusted RFC 3161 timestamp (RFC 3339), when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamped: Option<String>,
 }
 
 /// What changed between two consecutive versions.
@@ -111,7 +114,11 @@ pub fn history(paths: &[PathBuf], opts: &VerifyOptions) -> Result<History> {
         .iter()
         .map(|p| Ok((p.clone(), verify::verify(p, opts, &Silent)?)))
         .collect::<Result<_>>()?;
-    all.sort_by_key(|(_, v)| v.manifest.as_ref().map_or(0, |m| m.bundle.version));
+    all.sort_by_key(|(_, v)| {
+        let version = v.manifest.as_ref().map_or(0, |m| m.bundle.version);
+        let trusted = crate::timestamp::history::trusted_time(&v.report.signatures);
+        crate::timestamp::history::order_key(version, trusted)
+    });
     let mut findings = Vec::new();
     let mut err = |code: &str, path: &Path, message: String| {
         findings.push(Finding::new(
@@ -152,6 +159,8 @@ pub fn history(paths: &[PathBuf], opts: &VerifyOptions) -> Result<History> {
             tagmanifest_sha256: v.tagmanifest_sha256.map(|d| manifest::hex(&d)),
             signers: v.report.signers(),
             signer_changed: false,
+            timestamped: crate::timestamp::history::trusted_time(&v.report.signatures)
+                .map(crate::time::rfc3339),
         })
         .collect();
     mark_signer_changes(&mut versions, opts.same_signers, &mut findings);

@@ -13,7 +13,8 @@
 //!
 //! Modules by responsibility:
 //! - names and formats: [`bagpath`], [`bagit`], [`manifest`], [`description`], [`minisign`], [`container`];
-//! - operations: [`scan`] + [`pack`], [`verify`] (one file per check; + [`verify_citations`]), [`list`], [`extract`], [`cosign`], [`history`], [`bagcheck`] (any BagIt bag);
+//! - operations: [`scan`] + [`pack`], [`verify`] (one file per check; + [`verify_citations`]), [`list`], [`extract`], [`cosign`], [`history`], [`bagcheck`] (any BagIt bag), [`stamp`], [`verify_timestamps`];
+//! - trusted time: [`timestamp`] (RFC 3161 tokens, pure; its HTTP client with `cli`);
 //! - results: [`report`], [`render`], [`escape`], [`error`]; plumbing: [`output`], [`interrupt`], [`keys`], [`progress`], [`time`];
 //! - quotations: [`citations`].
 
@@ -58,9 +59,13 @@ pub mod render;
 pub mod report;
 #[cfg(feature = "cli")]
 pub mod scan;
+#[cfg(feature = "cli")]
+pub mod stamp;
 pub mod time;
+pub mod timestamp;
 pub mod verify;
 pub mod verify_citations;
+pub mod verify_timestamps;
 pub mod worddiff;
 
 pub use error::{Error, Result};

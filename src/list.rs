@@ -59,6 +59,8 @@ pub struct ListedSignature {
     pub key_id: String,
     /// The trusted comment (not verified here).
     pub trusted_comment: String,
+    /// Its RFC 3161 tokens as they read (not verified here).
+    pub timestamps: Vec<crate::timestamp::ListedToken>,
 }
 
 /// What a bundle says it holds.
@@ -113,6 +115,7 @@ pub fn list(path: &Path, limits: &Limits) -> Result<Listing> {
                 file: f.rel.clone(),
                 key_id: sig.key_id.to_string(),
                 trusted_comment: sig.trusted_comment.clone(),
+                timestamps: crate::verify_timestamps::list_tokens(&b, sig.key_id),
             });
         }
     }
@@ -174,6 +177,14 @@ pub fn list_text(l: &Listing, citations: bool, notice: bool) -> String {
             sig.key_id,
             escape(&sig.trusted_comment)
         );
+        for t in &sig.timestamps {
+            let what = match (&t.gen_time, &t.tsa, &t.problem) {
+                (Some(g), Some(by), _) => format!("{g} by {by} (not verified)"),
+                (_, _, Some(p)) => format!("unreadable: {p}"),
+                _ => "unreadable".to_owned(),
+            };
+            let _ = writeln!(s, "  timestamp  {}  {}", t.file, escape(&what));
+        }
     }
     let _ = writeln!(s, "files ({}):", l.manifest.files.len());
     // Looked up by path, not searched per file: a bundle may describe

@@ -54,6 +54,8 @@ pub struct PackOptions<'a> {
     pub include_hidden: bool,
     /// Glob patterns of files and folders to leave out.
     pub exclude: &'a [String],
+    /// Time-stamping authorities to timestamp the signature with (none: no token).
+    pub tsa: &'a [String],
 }
 
 /// What pack produced.
@@ -171,7 +173,7 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
         .find(|(n, _)| *n == TAG_MANIFEST)
         .map(|(_, b)| b.as_slice())
         .unwrap_or_default();
-    for (name, bytes) in signature_entries(key, &manifest, tagmanifest)? {
+    for (name, bytes) in signature_entries(key, &manifest, tagmanifest, opts.tsa)? {
         zip.add_bytes(&format!("{root}/{name}"), &bytes)
             .map_err(|e| Error::io(out, "write", e.into()))?;
     }
@@ -545,6 +547,7 @@ fn signature_entries(
     key: &SecretKey,
     m: &BundleManifest,
     tagmanifest: &[u8],
+    tsa: &[String],
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let id = key.key_id();
     let sig = key
@@ -554,13 +557,24 @@ fn signature_entries(
             &bundle::signature_untrusted_comment(id),
         )
         .map_err(|e| Error::Usage(format!("cannot sign: {e}")))?;
-    Ok(vec![
-        (bundle::signature_file(id), sig.to_file_text().into_bytes()),
+    let sig_bytes = sig.to_file_text().into_bytes();
+    let tokens = if tsa.is_empty() {
+        Vec::new()
+    } else {
+        let t = crate::timestamp::http::Timeouts::default();
+        crate::stamp::token_entries(id, &sig_bytes, 0, tsa, t)?
+    };
+    let mut entries = vec![
+        (bundle::signature_file(id), sig_bytes),
         (
             bundle::signer_key_file(id),
             key.public_key().to_file_text().into_bytes(),
         ),
-    ])
+    ];
+    entries.extend(tokens);
+    // The signature folder is in byte order (docs/FORMAT.md §3).
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(entries)
 }
 
 /// Lowercase hex (as written by [`manifest::hex`]) back to 32 bytes; zeros if malformed.

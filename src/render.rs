@@ -151,6 +151,9 @@ fn summary_lines(r: &Report, out: &mut Vec<String>) {
             .map(|k| format!(" ({})", escape(k)))
             .unwrap_or_default();
         out.push(format!("  signature   {} {what}{by}", sig.key_id));
+        for t in &sig.timestamps {
+            out.push(format!("    timestamp {}", escape(&t.describe())));
+        }
     }
     if r.check("payload").map(|c| c.status) == Some(crate::report::CheckState::NotRun) {
         out.push("  files       not checked (see the payload check)".to_owned());

@@ -174,6 +174,8 @@ pub struct SignatureReport {
     /// The signed trusted comment (authentic only when the status is valid).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trusted_comment: Option<String>,
+    /// Its RFC 3161 timestamps (docs/FORMAT.md §7), in file order.
+    pub timestamps: Vec<crate::timestamp::TokenReport>,
 }
 
 /// A key the reader trusted for this run.
@@ -338,13 +340,14 @@ pub struct Report {
 }
 
 /// The check areas in report order, with the finding-code prefixes that belong to each.
-pub const AREAS: [(&str, &[&str]); 8] = [
+pub const AREAS: [(&str, &[&str]); 9] = [
     ("container", &["zip.", "io."]),
     ("bag", &["bag."]),
     ("tag-files", &["tag."]),
     ("payload", &["payload."]),
     ("manifest", &["manifest."]),
     ("signatures", &["signature."]),
+    ("timestamps", &["timestamp."]),
     ("citations", &["citation.", "text."]),
     ("history", &["history."]),
 ];

@@ -18,7 +18,7 @@ pub const EXIT_CODES: &[(&str, &str)] = &[
         "4",
         "bad input other than the bundle (key, signature, passphrase, folder, description, a --not-older-than bundle that does not verify)",
     ),
-    ("5", "I/O error"),
+    ("5", "I/O error, or a timestamp authority failed or answered with a bad token"),
     ("6", "output exists (use --force; extract never replaces a folder that is not a bag)"),
     ("130", "stopped by Ctrl-C (SIGINT); temporary files were removed"),
     ("143", "stopped by SIGTERM; temporary files were removed"),

@@ -15,6 +15,8 @@ pub struct HistoryArgs {
     bundles: Vec<PathBuf>,
     #[command(flatten)]
     trust: super::TrustArgs,
+    #[command(flatten)]
+    tsa: super::TsaTrustArgs,
     /// Print the result as one JSON document.
     #[arg(long)]
     json: bool,
@@ -26,6 +28,7 @@ pub struct HistoryArgs {
 
 pub fn run(a: HistoryArgs) -> Result<i32> {
     let mut opts = super::load_trusted(&a.trust)?;
+    opts.timestamps = super::load_tsa_trust(&a.tsa)?;
     opts.same_signers = a.same_signers;
     let h = docseal::history::history(&a.bundles, &opts)?;
     if a.json {
@@ -60,6 +63,9 @@ pub fn run(a: HistoryArgs) -> Result<i32> {
                     ""
                 }
             );
+            if let Some(t) = &v.timestamped {
+                let _ = writeln!(s, "             timestamped no later than {t} (trusted)");
+            }
         }
         for c in &h.changes {
             let _ = writeln!(

@@ -15,13 +15,16 @@ mod progress;
 mod sign;
 mod signals;
 mod trust;
+mod timestamp;
 mod verify;
 
 pub use trust::{load_trusted, TrustArgs};
 
 use std::io::{self, Write};
 
-use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use docseal::error::{exit, Error, Result};
 
 /// Signed, hash-manifested BagIt bundles of a statement and its sources.
@@ -52,6 +55,8 @@ enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff) on stdout, e.g. `docseal man > docseal.1`.
     Man,
+    /// Add RFC 3161 timestamps from one or more TSAs to every signature of a bundle.
+    Timestamp(timestamp::TimestampArgs),
 }
 
 /// The whole command line definition, as `--help` and completions show it.
@@ -101,6 +106,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::History(a) => history::run(a),
         Command::Completions(a) => completions::completions(a),
         Command::Man => completions::man(),
+        Command::Timestamp(a) => timestamp::run(a),
     }
 }
 
@@ -143,4 +149,51 @@ pub fn print_out(s: &str) -> Result<()> {
         }
         _ => Ok(()),
     }
+}
+
+/// Which TSA certificates `verify` pins, and whether a timestamp is required.
+#[derive(Args, Debug, Clone, Default)]
+pub struct TsaTrustArgs {
+    /// A TSA root (or TSA) certificate you trust, PEM or DER (repeatable).
+    #[arg(long = "tsa-cert", value_name = "PEM")]
+    pub tsa_certs: Vec<PathBuf>,
+    /// A folder of TSA certificates you trust (.pem, .crt, .cer, .der files).
+    #[arg(long = "tsa-keyring", value_name = "DIR")]
+    pub tsa_keyring: Option<PathBuf>,
+    /// Count only signatures with a trusted timestamp: a missing or untrusted token fails (exit 3).
+    #[arg(long)]
+    pub require_timestamp: bool,
+}
+
+/// Loads the TSA certificates named by `--tsa-cert` and `--tsa-keyring`.
+pub fn load_tsa_trust(a: &TsaTrustArgs) -> Result<docseal::timestamp::TsaTrust> {
+    let mut paths = a.tsa_certs.clone();
+    if let Some(dir) = &a.tsa_keyring {
+        let mut ring: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, "list the TSA keyring", e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension()
+                    .and_then(|x| x.to_str())
+                    .is_some_and(|x| ["pem", "crt", "cer", "der"].contains(&x))
+            })
+            .collect();
+        ring.sort();
+        if ring.is_empty() {
+            return Err(Error::input(
+                dir,
+                "TSA keyring holds no .pem, .crt, .cer or .der files",
+            ));
+        }
+        paths.extend(ring);
+    }
+    let mut trust = docseal::timestamp::TsaTrust {
+        pinned: Vec::new(),
+        require: a.require_timestamp,
+    };
+    for p in paths {
+        let bytes = docseal::keys::read_small_file(&p)?;
+        trust.pin(&bytes).map_err(|e| Error::input(&p, e.message))?;
+    }
+    Ok(trust)
 }

@@ -39,6 +39,9 @@ pub struct PackArgs {
     /// folders only, `**` any number of folders.
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
+    /// Timestamp the signature with this RFC 3161 authority (repeatable).
+    #[arg(long = "tsa", value_name = "URL")]
+    tsa: Vec<String>,
     /// Replace an existing output file.
     #[arg(short = 'f', long)]
     force: bool,
@@ -96,6 +99,7 @@ pub fn run(a: PackArgs) -> Result<i32> {
             supersedes: supersedes.clone(),
             include_hidden: a.include_hidden,
             exclude: &a.exclude,
+            tsa: &a.tsa,
         };
         docseal::pack::pack(&opts, &key, progress.as_ref())
     };

@@ -44,6 +44,9 @@ pub struct SignArgs {
     /// Write the co-signed bundle here instead of replacing BUNDLE.zip.
     #[arg(short = 'o', long, value_name = "OUT.zip")]
     output: Option<PathBuf>,
+    /// Timestamp the new signature with this RFC 3161 authority (repeatable).
+    #[arg(long = "tsa", value_name = "URL")]
+    tsa: Vec<String>,
     /// Replace an existing --output.
     #[arg(short = 'f', long)]
     force: bool,
@@ -95,13 +98,14 @@ pub fn run(a: SignArgs) -> Result<i32> {
             },
             &output,
             overwrite,
+            &a.tsa,
         )?
     } else {
         let path = super::keyfiles::secret_key_path(a.secret_key.as_deref())?;
         let key = super::keyfiles::load_secret_key(&path)?;
         // After the passphrase prompt, whose terminal state a signal must not strand.
         super::signals::install();
-        cosign::sign(&a.bundle, CoSigner::Key(&key), &output, overwrite)?
+        cosign::sign(&a.bundle, CoSigner::Key(&key), &output, overwrite, &a.tsa)?
     };
     if !a.quiet {
         eprintln!(

@@ -78,6 +78,7 @@ pub fn load_trusted_with_warnings(t: &TrustArgs) -> Result<(VerifyOptions, Vec<S
         limits: docseal::container::Limits::default(),
         not_older_than: None,
         same_signers: false,
+        timestamps: Default::default(),
     };
     Ok((opts, warnings))
 }

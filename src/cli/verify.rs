@@ -13,6 +13,8 @@ pub struct VerifyArgs {
     bundle: PathBuf,
     #[command(flatten)]
     trust: super::TrustArgs,
+    #[command(flatten)]
+    tsa: super::TsaTrustArgs,
     /// Print the report as one JSON document.
     #[arg(long)]
     json: bool,
@@ -40,6 +42,7 @@ pub fn run(a: VerifyArgs) -> Result<i32> {
     }
     let mut opts = super::load_trusted(&a.trust)?;
     opts.not_older_than = a.not_older_than.clone();
+    opts.timestamps = super::load_tsa_trust(&a.tsa)?;
     opts.same_signers = a.same_signers;
     let progress = super::progress::for_command(a.quiet, a.json);
     let verified = docseal::verify::verify(&a.bundle, &opts, progress.as_ref())?;

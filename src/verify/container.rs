@@ -68,8 +68,9 @@ pub fn check_order(run: &mut Run<'_>, b: &OpenBundle, inv: &Inventory) {
         .collect();
     signers.sort_unstable();
     signers.dedup();
+    let tokens = crate::verify_timestamps::token_names(&inv.signatures);
     let actual: Vec<&str> = b.files.iter().map(|f| f.rel.as_str()).collect();
-    let expected = bundle::canonical_order(&payload, &signers);
+    let expected = bundle::canonical_order(&payload, &signers, &tokens);
     // A signer's .pub is optional (co-signatures made by stock minisign have none).
     let expected: Vec<&str> = expected
         .iter()

@@ -92,6 +92,8 @@ pub struct VerifyOptions {
     pub not_older_than: Option<std::path::PathBuf>,
     /// Make a change of signer across versions fatal (else a warning).
     pub same_signers: bool,
+    /// Pinned TSA certificates, and whether a trusted timestamp is required.
+    pub timestamps: crate::timestamp::TsaTrust,
 }
 
 impl Default for VerifyOptions {
@@ -103,6 +105,7 @@ impl Default for VerifyOptions {
             limits: Limits::default(),
             not_older_than: None,
             same_signers: false,
+            timestamps: Default::default(),
         }
     }
 }
@@ -190,6 +193,7 @@ pub fn verify_opened(
     }
     run.ran("bag");
     signatures::check(&mut run, &bundle, &inv, &tags, manifest.as_ref());
+    crate::verify_timestamps::check(&mut run, &bundle, &inv.signatures);
     payload::check(&mut run, &bundle, &inv, manifest.as_ref(), ctx.progress);
     match &manifest {
         None => run.skip("citations", "docseal.json could not be read"),

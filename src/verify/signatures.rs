@@ -77,6 +77,7 @@ pub fn check(
             status,
             trusted_key: key.map(|k| k.origin.clone()),
             trusted_comment: Some(sig.trusted_comment.clone()),
+            timestamps: Vec::new(),
         });
     }
     let threshold = run.opts.threshold.max(1);
@@ -104,11 +105,14 @@ fn read_file(
     embedded: &mut BTreeMap<KeyId, PublicKey>,
     sigs: &mut Vec<(KeyId, Signature)>,
 ) {
+    if crate::timestamp::parse_token_file(&f.rel).is_some() {
+        return; // a timestamp token: crate::verify_timestamps reads it
+    }
     let Some((id, is_sig)) = signer_of(&f.rel) else {
         return run.warn(
             "signature.unexpected-file",
             Some(f.rel.clone()),
-            "signatures/ holds only KEYID.minisig and KEYID.pub files; ignored",
+            "signatures/ holds only KEYID.minisig, KEYID.pub and KEYID.N.tsr files; ignored",
         );
     };
     let text = match b

@@ -54,6 +54,8 @@ pub fn finish(
         .collect();
     let verdict = derive(&checks, &run);
     let summary = summary(verdict, &run, &checks, manifest.as_ref());
+    let not_checked =
+        crate::verify_timestamps::not_checked(not_checked(run.container), &run.signatures);
     let report = Report {
         schema: REPORT_SCHEMA,
         format: REPORT_FORMAT,
@@ -81,7 +83,7 @@ pub fn finish(
         citations: run.citations,
         checks,
         findings: run.findings,
-        not_checked: not_checked(run.container),
+        not_checked,
     };
     Verified {
         report,
@@ -109,6 +111,9 @@ fn derive(checks: &[Check], run: &Run<'_>) -> Verdict {
     if state(checks, "signatures").map(|c| c.status) != Some(CheckState::Passed) {
         return Verdict::Untrusted;
     }
+    if !crate::verify_timestamps::requirement_met(run) {
+        return Verdict::Untrusted;
+    }
     run.findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
@@ -124,6 +129,7 @@ fn detail(area: &str, kind: Option<ContainerKind>, run: &Run<'_>) -> String {
         "payload" => payload::DETAIL,
         "manifest" => manifest::DETAIL,
         "signatures" => signatures::DETAIL,
+        "timestamps" => crate::verify_timestamps::DETAIL,
         "citations" if run.citations.is_empty() => "quotations stand in their sources",
         "citations" => "quotations stand in their sources where the manifest says",
         _ => history::DETAIL,
@@ -238,6 +244,9 @@ fn untrusted_why(run: &Run<'_>) -> String {
         })
         .map(|s| s.key_id.as_str())
         .collect();
+    if let Some(why) = crate::verify_timestamps::untrusted_why(run) {
+        return why;
+    }
     let wrong_comment = by_status(SignatureStatus::WrongComment);
     let others: Vec<&str> = run
         .signatures

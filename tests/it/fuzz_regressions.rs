@@ -23,7 +23,7 @@ use docseal::report::Verdict;
 use docseal::verify::{verify, TrustedKey, VerifyOptions};
 
 /// The fuzz targets, which name both the seed folders and the vector prefixes.
-const TARGETS: [&str; 8] = [
+const TARGETS: [&str; 9] = [
     "verify_bundle",
     "minisign",
     "bagit",
@@ -32,6 +32,7 @@ const TARGETS: [&str; 8] = [
     "zip_reader",
     "bag_only",
     "zip_differential",
+    "timestamp_token",
 ];
 
 fn root() -> PathBuf {
@@ -230,6 +231,41 @@ fn replay_differential(data: &[u8]) -> bool {
 
 /// Replays `data` through `target`'s checks (a found input: must not panic,
 /// and must never verify).
+/// The `timestamp_token` target: check a token against the seed roots and signed bytes.
+fn replay_timestamp(data: &[u8]) -> docseal::timestamp::TokenStatus {
+    let seeds = root().join("fuzz/seeds/timestamp_token");
+    let mut trust = docseal::timestamp::TsaTrust::default();
+    trust
+        .pin(&fs::read(seeds.join("roots.pem")).unwrap())
+        .unwrap();
+    let signed = fs::read(seeds.join("signed.txt")).unwrap();
+    let r =
+        docseal::timestamp::check_token("signatures/0123456789ABCDEF.0.tsr", &signed, data, &trust);
+    if r.status == docseal::timestamp::TokenStatus::Trusted {
+        assert!(r.gen_time.is_some() && r.tsa.is_some() && r.anchor.is_some());
+    }
+    let _ = docseal::timestamp::list_token("x.tsr", data);
+    r.status
+}
+
+#[test]
+fn every_token_seed_is_trusted_against_the_seed_roots() {
+    let tokens: Vec<PathBuf> = files_in(&root().join("fuzz/seeds/timestamp_token"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "tsr"))
+        .collect();
+    assert_eq!(tokens.len(), 2, "a P-256 and an RSA-2048 seed token");
+    for p in tokens {
+        let status = replay_timestamp(&fs::read(&p).unwrap());
+        assert_eq!(
+            status,
+            docseal::timestamp::TokenStatus::Trusted,
+            "{}",
+            p.display()
+        );
+    }
+}
+
 fn replay_found(target: &str, data: &[u8]) {
     match target {
         "verify_bundle" => {
@@ -244,6 +280,7 @@ fn replay_found(target: &str, data: &[u8]) {
         "zip_reader" => drop(replay_zip(data)),
         "bag_only" => drop(replay_bag_only(data)),
         "zip_differential" => drop(replay_differential(data)),
+        "timestamp_token" => drop(replay_timestamp(data)),
         other => panic!("no fuzz target {other}"),
     }
 }

@@ -22,3 +22,4 @@ mod schema;
 mod selection;
 mod signals;
 mod tamper;
+mod timestamp;

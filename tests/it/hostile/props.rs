@@ -77,6 +77,7 @@ fn round_trip(files: &[File]) -> Result<(), TestCaseError> {
         // Generated names may start with '.'; every one must round-trip.
         include_hidden: true,
         exclude: &[],
+        tsa: &[],
     };
     pack(&opts, signer(), &Silent).map_err(|e| TestCaseError::fail(e.to_string()))?;
     let trust = trusting(signer().public_key());
