@@ -82,6 +82,14 @@ pub fn parse(raw: &str, version: (u32, u32)) -> Result<Parsed, Unsafe> {
     if segments.is_empty() {
         return Err(Unsafe::Empty);
     }
+    // What `./` or `//` hid must not become a home or drive path once dropped.
+    let first = segments.first().map(|s| s.as_bytes()).unwrap_or_default();
+    if first.first() == Some(&b'~') {
+        return Err(Unsafe::Home);
+    }
+    if first.len() >= 2 && first[0].is_ascii_alphabetic() && first[1] == b':' {
+        return Err(Unsafe::Drive);
+    }
     Ok(Parsed {
         path: segments.join("/"),
         had_dot_segments,
@@ -180,5 +188,22 @@ mod tests {
         assert!(is_system_file("data/__MACOSX/x"));
         assert!(!is_system_file("data/thumbs.db.txt"));
         assert!(!is_system_file("data/.hidden"));
+    }
+}
+
+#[cfg(test)]
+mod dot_prefix_tests {
+    use super::{parse, Unsafe};
+
+    #[test]
+    fn a_dot_prefix_cannot_hide_a_home_or_drive_path() {
+        for (raw, want) in [
+            ("./~", Unsafe::Home),
+            ("./~/x", Unsafe::Home),
+            (".//C:/x", Unsafe::Drive),
+        ] {
+            assert_eq!(parse(raw, (1, 0)).err(), Some(want), "{raw}");
+        }
+        assert_eq!(parse("./data/x", (1, 0)).unwrap().path, "data/x");
     }
 }

@@ -80,7 +80,13 @@ fn packing_is_deterministic_whatever_the_mtimes() {
     let b = fs::read(f.pack("b.zip")).unwrap();
     assert_eq!(a, b, "two packs of the same input differ");
     let c = f.pack_a_day_later("c.zip");
-    assert!(c.stderr.is_empty());
+    // Only the fixture's deliberate look-alike letter is worth a word.
+    let other: Vec<&str> = c
+        .stderr
+        .lines()
+        .filter(|l| !l.contains("mixes scripts"))
+        .collect();
+    assert!(other.is_empty(), "{}", c.stderr);
     assert_ne!(
         a,
         fs::read(f.path("c.zip")).unwrap(),
