@@ -26,7 +26,13 @@ if ! python3 -c 'import bagit, sys; sys.exit(0 if bagit.VERSION.startswith("1.9"
   python3 -m pip install -q --disable-pip-version-check 'bagit==1.9.0'
 fi
 
+if ! python3 -c 'import jsonschema' 2>/dev/null; then
+  echo "installing jsonschema with pip (validates the JSON reports against docs/schema/)" >&2
+  python3 -m pip install -q --disable-pip-version-check 'jsonschema>=4.18'
+fi
+
 for tool in minisign unzip zip sha256sum openssl; do
   command -v "$tool" >/dev/null 2>&1 || { echo "missing after install: $tool" >&2; exit 1; }
 done
 python3 -c 'import bagit' || { echo "missing after install: bagit-python" >&2; exit 1; }
+python3 -c 'import jsonschema' || { echo "missing after install: python3 jsonschema" >&2; exit 1; }

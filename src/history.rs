@@ -15,8 +15,11 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::manifest::{self, BundleManifest};
 use crate::progress::Silent;
-use crate::report::{Finding, Severity, Verdict};
+use crate::report::{Finding, Severity, Signer, Verdict};
 use crate::verify::{self, Verified, VerifyOptions};
+
+/// The `$id` of the history's JSON Schema (docs/schema/history-report.schema.json).
+pub const HISTORY_SCHEMA: &str = "urn:docseal:schema:history-report:2";
 
 /// One version in a history.
 #[derive(Clone, Debug, Serialize)]
@@ -33,6 +36,10 @@ pub struct VersionInfo {
     pub created: Option<String>,
     /// SHA-256 of its tag manifest.
     pub tagmanifest_sha256: Option<String>,
+    /// Who signed it (valid signatures by trusted keys).
+    pub signers: Vec<Signer>,
+    /// Whether it is signed only by keys that signed no earlier version.
+    pub signer_changed: bool,
 }
 
 /// What changed between two consecutive versions.
@@ -48,7 +55,8 @@ pub struct Change {
     pub removed: Vec<String>,
     /// Payload files whose SHA-256 changed.
     pub changed: Vec<String>,
-    /// Unified line diff of the statement's text, when it changed.
+    /// Word-level diff of the statement's text, when it changed: each
+    /// changed passage in its context, `[-removed-]` and `{+added+}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_diff: Option<String>,
 }
@@ -56,6 +64,8 @@ pub struct Change {
 /// The result of checking a lineage.
 #[derive(Clone, Debug, Serialize)]
 pub struct History {
+    /// Always [`HISTORY_SCHEMA`].
+    pub schema: &'static str,
     /// "docseal-history".
     pub format: &'static str,
     /// 1.
@@ -79,7 +89,10 @@ impl History {
         if self.ok {
             return Verdict::Valid;
         }
-        let chain_sound = self.findings.iter().all(|f| f.code == NOT_VALID);
+        let chain_sound = self
+            .findings
+            .iter()
+            .all(|f| f.code == NOT_VALID || f.severity != Severity::Error);
         let intact = self.versions.iter().all(|v| v.verdict != Verdict::Invalid);
         if chain_sound && intact {
             Verdict::Untrusted
@@ -128,7 +141,7 @@ pub fn history(paths: &[PathBuf], opts: &VerifyOptions) -> Result<History> {
         }
         changes.push(change(pa, a, ma, b, mb));
     }
-    let versions = all
+    let mut versions: Vec<VersionInfo> = all
         .iter()
         .map(|(p, v)| VersionInfo {
             bundle: p.display().to_string(),
@@ -137,16 +150,44 @@ pub fn history(paths: &[PathBuf], opts: &VerifyOptions) -> Result<History> {
             version: v.manifest.as_ref().map(|m| m.bundle.version),
             created: v.manifest.as_ref().map(|m| m.bundle.created.clone()),
             tagmanifest_sha256: v.tagmanifest_sha256.map(|d| manifest::hex(&d)),
+            signers: v.report.signers(),
+            signer_changed: false,
         })
         .collect();
+    mark_signer_changes(&mut versions, opts.same_signers, &mut findings);
     Ok(History {
+        schema: HISTORY_SCHEMA,
         format: "docseal-history",
-        format_version: 1,
-        ok: findings.is_empty(),
+        format_version: 2,
+        ok: !findings.iter().any(|f| f.severity == Severity::Error),
         versions,
         changes,
         findings,
     })
+}
+
+/// Marks each version signed only by keys that signed no earlier version
+/// (co-signatures count, so a rotation announced by co-signing stays clean).
+fn mark_signer_changes(versions: &mut [VersionInfo], fatal: bool, findings: &mut Vec<Finding>) {
+    let mut known = std::collections::BTreeSet::new();
+    for v in versions.iter_mut() {
+        let now: Vec<String> = v.signers.iter().map(|s| s.key_id.clone()).collect();
+        if let Some(msg) = crate::verify::history::signer_change(&known, &now) {
+            v.signer_changed = true;
+            let sev = if fatal {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            findings.push(Finding::new(
+                sev,
+                crate::verify::history::SIGNER_CHANGED,
+                Some(v.bundle.clone()),
+                msg,
+            ));
+        }
+        known.extend(now);
+    }
 }
 
 /// Why `new` is not the direct successor of `old` (with tag-manifest digest `old_digest`).
@@ -230,16 +271,7 @@ fn change(
     let old = statement_text(a, ma);
     let new = statement_text(b, mb);
     let statement_diff = match (old, new) {
-        (Some(o), Some(n)) if o != n => Some(
-            similar::TextDiff::from_lines(&o, &n)
-                .unified_diff()
-                .context_radius(1)
-                .header(
-                    &format!("version {}", ma.bundle.version),
-                    &format!("version {}", mb.bundle.version),
-                )
-                .to_string(),
-        ),
+        (Some(o), Some(n)) if o != n => Some(crate::worddiff::word_diff(&o, &n)),
         _ => None,
     };
     Change {

@@ -57,5 +57,6 @@ pub mod scan;
 pub mod time;
 pub mod verify;
 pub mod verify_citations;
+pub mod worddiff;
 
 pub use error::{Error, Result};

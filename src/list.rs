@@ -24,9 +24,39 @@ pub const LIST_FORMAT: &str = "docseal-list";
 /// The notice every listing carries.
 pub const NOTICE: &str = "listing is not verifying: nothing below has been checked; run docseal verify with the signer's public key";
 
+/// The `$id` of the listing's JSON Schema (docs/schema/list-report.schema.json).
+pub const LIST_SCHEMA: &str = "urn:docseal:schema:list-report:2";
+
+/// The JSON document of `docseal list --json`: the listing and, when keys
+/// were given, the verify report (the same structure `verify --json` writes).
+#[derive(Serialize)]
+pub struct ListReport<'a> {
+    /// Always [`LIST_SCHEMA`].
+    pub schema: &'static str,
+    /// Always [`LIST_FORMAT`].
+    pub format: &'static str,
+    /// 2.
+    pub format_version: u32,
+    /// What the bundle says it holds.
+    pub listing: &'a Listing,
+    /// The verification, when keys were given; null otherwise.
+    pub verification: Option<&'a crate::report::Report>,
+}
+
+impl ListReport<'_> {
+    /// The JSON document (one object, a trailing newline).
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}
+
 /// A signature as the bundle states it (unchecked).
 #[derive(Clone, Debug, Serialize)]
 pub struct ListedSignature {
+    /// The signature file, bag-relative (as in the verify report).
+    pub file: String,
     /// Key id of the signer.
     pub key_id: String,
     /// The trusted comment (not verified here).
@@ -58,6 +88,7 @@ pub fn list(path: &Path, limits: &Limits) -> Result<Listing> {
         path: path.to_path_buf(),
         problem,
     };
+    crate::verify::bundle_file(path)?;
     let b = OpenBundle::open(path, true, limits)
         .map_err(|e| bad(format!("[{}] {}", e.code, e.message)))?;
     let mf = b
@@ -81,6 +112,7 @@ pub fn list(path: &Path, limits: &Limits) -> Result<Listing> {
             .and_then(|t| String::from_utf8(t).ok());
         if let Some(sig) = text.and_then(|t| Signature::parse(&t).ok()) {
             signatures.push(ListedSignature {
+                file: f.rel.clone(),
                 key_id: sig.key_id.to_string(),
                 trusted_comment: sig.trusted_comment.clone(),
             });
@@ -88,7 +120,7 @@ pub fn list(path: &Path, limits: &Limits) -> Result<Listing> {
     }
     Ok(Listing {
         format: LIST_FORMAT,
-        format_version: 1,
+        format_version: 2,
         bundle: path.display().to_string(),
         verified: false,
         notice: NOTICE,

@@ -13,6 +13,7 @@ use std::fmt::Write;
 
 use crate::escape::escape;
 use crate::report::{Report, Severity, SignatureStatus};
+use crate::verify::container::REZIPPED;
 
 /// The widest line of the non-verbose report, in characters.
 pub const WIDTH: usize = 100;
@@ -28,21 +29,21 @@ pub struct Detail {
 
 /// The human verify report.
 pub fn verify_text(r: &Report, d: Detail) -> String {
-    let mut lines: Vec<String> = vec![escape(&r.summary).into_owned()];
+    // The verdict is never cut: it wraps.
+    let mut lines: Vec<String> = wrap(&escape(&r.summary), WIDTH, "    ");
+    for f in r.findings.iter().filter(|f| f.code == REZIPPED) {
+        lines.push(format!("hint: {}", f.message));
+    }
     summary_lines(r, &mut lines);
     lines.push("checks".to_owned());
     for c in &r.checks {
-        let why = c
-            .reason
-            .as_deref()
-            .map(|w| format!(" ({w})"))
-            .unwrap_or_default();
-        lines.push(format!(
-            "  {:<11} {:<8} {}{why}",
-            c.area,
-            c.status.as_str(),
-            c.detail
-        ));
+        // A check that did not run says why; one that ran says what it covered.
+        let text = match (c.status, c.reason.as_deref()) {
+            (crate::report::CheckState::NotRun, Some(why)) => why.to_owned(),
+            (_, Some(why)) => format!("{}: {why}", c.detail),
+            (_, None) => c.detail.clone(),
+        };
+        lines.push(format!("  {:<11} {:<8} {text}", c.area, c.status.as_str()));
     }
     for f in r.files.iter().filter(|f| d.verbose || !f.ok) {
         let mark = if f.ok { "ok " } else { "BAD" };
@@ -81,7 +82,9 @@ pub fn verify_text(r: &Report, d: Detail) -> String {
 
 /// The verdict line alone (for `-q`).
 pub fn verdict_line(r: &Report) -> String {
-    format!("{}\n", fit(&escape(&r.summary), WIDTH))
+    let mut s = wrap(&escape(&r.summary), WIDTH, "    ").join("\n");
+    s.push('\n');
+    s
 }
 
 /// The verdict line and the first `n` error and warning findings (for `extract -q`).
@@ -120,9 +123,12 @@ fn sev_word(s: Severity) -> &'static str {
 fn summary_lines(r: &Report, out: &mut Vec<String>) {
     if let Some(id) = &r.identity {
         out.push(format!(
-            "  bundle      {}, version {}, created {} (the signer's claim)",
+            "  bundle      {}, version {}",
             escape(&id.identifier),
-            id.version,
+            id.version
+        ));
+        out.push(format!(
+            "  created     {} (the signer's claim)",
             escape(&id.created)
         ));
         if let Some(t) = &id.title {
@@ -191,7 +197,7 @@ fn summary_lines(r: &Report, out: &mut Vec<String>) {
 
 fn finding_lines(r: &Report, d: Detail, out: &mut Vec<String>) {
     let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
-    for f in &r.findings {
+    for f in r.findings.iter().filter(|f| f.code != REZIPPED) {
         // Warnings and notes can be many (one per uncited source, per
         // confusable): show a few of each code, count the rest.
         let n = shown.entry(f.code.as_str()).or_insert(0);
@@ -232,6 +238,29 @@ fn finding_lines(r: &Report, d: Detail, out: &mut Vec<String>) {
     }
 }
 
+/// `s` broken at spaces into lines of at most `width` characters (a word
+/// longer than that stands alone), continuation lines starting with `indent`.
+pub fn wrap(s: &str, width: usize, indent: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut fresh = true; // nothing but the indent on this line yet
+    for word in s.split(' ') {
+        let len = line.chars().count();
+        if !fresh && len + 1 + word.chars().count() > width {
+            out.push(std::mem::take(&mut line));
+            line.push_str(indent);
+            fresh = true;
+        }
+        if !fresh {
+            line.push(' ');
+        }
+        line.push_str(word);
+        fresh = false;
+    }
+    out.push(line);
+    out
+}
+
 /// `s` cut to `width` characters, ending in `…` when cut.
 pub fn fit(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
@@ -252,5 +281,16 @@ mod tests {
         assert_eq!(fit("abcd", 3), "ab…");
         assert_eq!(fit("Беларусь", 5), "Бела…");
         assert_eq!(fit(&"x".repeat(250), 100).chars().count(), 100);
+    }
+
+    #[test]
+    fn the_verdict_wraps_at_spaces_and_loses_nothing() {
+        let s = "UNTRUSTED — intact, but signed only by 1BA9A9384CB76FE7, not by a key you trust; you trust m.pub = 0123456789ABCDEF";
+        let lines = super::wrap(s, 40, "    ");
+        assert!(lines.iter().all(|l| l.chars().count() <= 40), "{lines:?}");
+        assert!(lines[1].starts_with("    "), "{lines:?}");
+        let joined: Vec<&str> = lines.iter().flat_map(|l| l.split_whitespace()).collect();
+        assert_eq!(joined.join(" "), s);
+        assert_eq!(super::wrap("short", 40, "  "), ["short"]);
     }
 }

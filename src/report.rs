@@ -109,6 +109,8 @@ pub enum Verdict {
     OtherLineage,
     /// The bundle given with `--not-older-than` could not serve as a reference.
     BadReference,
+    /// Valid, but signed only by keys that signed no earlier version (with `--same-signers`).
+    SignerChanged,
 }
 
 impl Verdict {
@@ -117,9 +119,11 @@ impl Verdict {
         match self {
             Verdict::Valid => exit::OK,
             Verdict::Untrusted => exit::UNTRUSTED,
-            Verdict::Invalid | Verdict::Rollback | Verdict::Fork | Verdict::OtherLineage => {
-                exit::REJECTED
-            }
+            Verdict::Invalid
+            | Verdict::Rollback
+            | Verdict::Fork
+            | Verdict::OtherLineage
+            | Verdict::SignerChanged => exit::REJECTED,
             Verdict::BadReference => exit::BAD_INPUT,
         }
     }
@@ -134,6 +138,7 @@ impl Verdict {
             Verdict::Fork => "fork",
             Verdict::OtherLineage => "other-lineage",
             Verdict::BadReference => "bad-reference",
+            Verdict::SignerChanged => "signer-changed",
         }
     }
 }
@@ -179,6 +184,15 @@ pub struct TrustedKeyReport {
     /// Where it came from (a file as named, `inline (-P)`, a pinned key).
     pub origin: String,
     /// A short name for people, e.g. `docseal-publisher`.
+    pub name: String,
+}
+
+/// A key that made a signature that counts, for people.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Signer {
+    /// Key id, 16 hex digits.
+    pub key_id: String,
+    /// The trusted key's short name.
     pub name: String,
 }
 
@@ -349,6 +363,26 @@ impl Report {
         self.findings.iter().any(|f| f.severity == Severity::Error)
     }
 
+    /// The signers whose signatures count (valid, trusted, binding this bundle).
+    pub fn signers(&self) -> Vec<Signer> {
+        let mut v: Vec<Signer> = self
+            .signatures
+            .iter()
+            .filter(|s| s.status == SignatureStatus::ValidTrusted)
+            .map(|s| Signer {
+                key_id: s.key_id.clone(),
+                name: self
+                    .trusted_keys
+                    .iter()
+                    .find(|t| Some(&t.origin) == s.trusted_key.as_ref())
+                    .map_or_else(|| format!("key {}", s.key_id), |t| t.name.clone()),
+            })
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
     /// The check of `area`, if the report has one.
     pub fn check(&self, area: &str) -> Option<&Check> {
         self.checks.iter().find(|c| c.area == area)
@@ -376,6 +410,7 @@ mod tests {
             (Verdict::Fork, 1, "fork"),
             (Verdict::OtherLineage, 1, "other-lineage"),
             (Verdict::BadReference, 4, "bad-reference"),
+            (Verdict::SignerChanged, 1, "signer-changed"),
         ] {
             assert_eq!(v.exit_code(), code, "{v:?}");
             assert_eq!(v.as_str(), word);

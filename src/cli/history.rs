@@ -18,10 +18,15 @@ pub struct HistoryArgs {
     /// Print the result as one JSON document.
     #[arg(long)]
     json: bool,
+    /// A version signed only by keys that signed no earlier version breaks
+    /// the chain (without it, a warning).
+    #[arg(long)]
+    same_signers: bool,
 }
 
 pub fn run(a: HistoryArgs) -> Result<i32> {
-    let opts = super::load_trusted(&a.trust)?;
+    let mut opts = super::load_trusted(&a.trust)?;
+    opts.same_signers = a.same_signers;
     let h = docseal::history::history(&a.bundles, &opts)?;
     if a.json {
         let mut s = serde_json::to_string_pretty(&h).unwrap_or_default();
@@ -37,6 +42,25 @@ pub fn run(a: HistoryArgs) -> Result<i32> {
                 v.verdict.as_str(),
                 escape(v.created.as_deref().unwrap_or("?")),
                 escape(&v.bundle)
+            );
+            let signers: Vec<String> = v
+                .signers
+                .iter()
+                .map(|x| format!("{} ({})", escape(&x.name), x.key_id))
+                .collect();
+            let _ = writeln!(
+                s,
+                "  signed by  {}{}",
+                if signers.is_empty() {
+                    "no key you trust".to_owned()
+                } else {
+                    signers.join(", ")
+                },
+                if v.signer_changed {
+                    "  << CHANGE OF SIGNER"
+                } else {
+                    ""
+                }
             );
         }
         for c in &h.changes {
@@ -61,9 +85,14 @@ pub fn run(a: HistoryArgs) -> Result<i32> {
             }
         }
         for f in &h.findings {
+            let sev = if f.severity == docseal::report::Severity::Error {
+                "error"
+            } else {
+                "warning"
+            };
             let _ = writeln!(
                 s,
-                "error: [{}] {}: {}",
+                "{sev}: [{}] {}: {}",
                 f.code,
                 escape(f.path.as_deref().unwrap_or("")),
                 escape(&f.message)

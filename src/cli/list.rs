@@ -33,15 +33,14 @@ pub fn run(a: ListArgs) -> Result<i32> {
         None
     };
     if a.json {
-        let doc = serde_json::json!({
-            "format": listing.format,
-            "format_version": listing.format_version,
-            "listing": listing,
-            "verification": report,
-        });
-        let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-        s.push('\n');
-        super::print_out(&s)?;
+        let doc = docseal::list::ListReport {
+            schema: docseal::list::LIST_SCHEMA,
+            format: listing.format,
+            format_version: listing.format_version,
+            listing: &listing,
+            verification: report.as_ref(),
+        };
+        super::print_out(&doc.to_json())?;
     } else {
         let mut s = docseal::list::list_text(&listing, a.citations, report.is_none());
         if let Some(r) = &report {

@@ -20,10 +20,12 @@ use docseal::error::{exit, Error, Result};
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success; a verified bundle is valid
-  1  bundle rejected: damaged, altered, malformed or wrongly signed
-  2  usage error
+  1  bundle rejected: content damaged, altered or malformed; or a rollback, fork,
+     other lineage or new signer (--not-older-than, --same-signers)
+  2  usage error, or a path that cannot be a bundle (a URL, a pipe, a device)
   3  bundle intact but not signed by enough trusted keys
-  4  bad input other than the bundle (key, signature, passphrase, folder, description)
+  4  bad input other than the bundle (key, signature, passphrase, folder,
+     description, a --not-older-than bundle that does not verify)
   5  I/O error
   6  output exists (use --force)
   101 a bug (a panic): please report it";
@@ -162,5 +164,6 @@ pub fn load_trusted(t: &TrustArgs) -> Result<docseal::verify::VerifyOptions> {
         allow_repacked: t.allow_repacked,
         limits: docseal::container::Limits::default(),
         not_older_than: None,
+        same_signers: false,
     })
 }

@@ -19,6 +19,10 @@ pub struct VerifyArgs {
     /// Fail if the bundle is older than this one, or of another lineage (rollback protection).
     #[arg(long, value_name = "OTHER.zip")]
     not_older_than: Option<PathBuf>,
+    /// With --not-older-than: a version signed only by keys that signed no
+    /// earlier version is rejected (without it, a warning).
+    #[arg(long, requires = "not_older_than")]
+    same_signers: bool,
     /// Print only the verdict line; no progress bar.
     #[arg(short = 'q', long, conflicts_with = "verbose")]
     quiet: bool,
@@ -30,6 +34,7 @@ pub struct VerifyArgs {
 pub fn run(a: VerifyArgs) -> Result<i32> {
     let mut opts = super::load_trusted(&a.trust)?;
     opts.not_older_than = a.not_older_than.clone();
+    opts.same_signers = a.same_signers;
     let progress = super::progress::for_command(a.quiet, a.json);
     let verified = docseal::verify::verify(&a.bundle, &opts, progress.as_ref())?;
     let r = &verified.report;

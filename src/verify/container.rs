@@ -14,14 +14,31 @@ use super::bag::{signer_of, Inventory};
 use super::run::Run;
 
 /// The bundle could not be opened: the zip itself is bad (container
-/// failed), or it is a good zip but not one bag (bag failed).
-pub fn open_failed(run: &mut Run<'_>, e: OpenError) {
-    if !(e.code.starts_with("zip.") || e.code.starts_with("io.")) {
+/// failed), or it is a good zip but not one bag (bag failed). `rezipped`:
+/// the lenient reader would read it, so say how to check its content.
+pub fn open_failed(run: &mut Run<'_>, e: OpenError, ctx: &super::Context<'_>) {
+    if ctx.folder {
+        run.skip("container", FOLDER);
+    } else if !(e.code.starts_with("zip.") || e.code.starts_with("io.")) {
         // The zip (or folder) was read: it holds no single bag.
         run.ran("container");
     }
     run.error(e.code, e.path, e.message);
+    if ctx.rezipped {
+        run.push(
+            crate::report::Severity::Info,
+            REZIPPED,
+            None,
+            "re-packed by another tool (not the signer's zip byte for byte): --allow-repacked checks its content",
+        );
+    }
 }
+
+/// Why a folder's container check does not run.
+const FOLDER: &str = "an unpacked folder has no zip container to check";
+
+/// The note on a zip that only the lenient reader reads.
+pub const REZIPPED: &str = "zip.repacked";
 
 /// In a canonical zip, the entries must stand in the canonical order.
 pub fn check_order(run: &mut Run<'_>, b: &OpenBundle, inv: &Inventory) {

@@ -31,6 +31,8 @@ pub fn verify(path: &Path, opts: &VerifyOptions, progress: &dyn Progress) -> Res
     };
     let (file, is_dir) = bundle_file(path)?;
     let opened = OpenBundle::open(path, opts.allow_repacked, &opts.limits);
+    let rezipped = matches!(&opened, Err(e) if super::rezip_candidate(e, opts))
+        && OpenBundle::open(path, true, &opts.limits).is_ok();
     let digest = |file: &mut BundleFile| {
         if is_dir {
             return Ok(());
@@ -55,6 +57,8 @@ pub fn verify(path: &Path, opts: &VerifyOptions, progress: &dyn Progress) -> Res
             verified_at: Some(crate::time::rfc3339(crate::time::now())),
             reference: reference.as_ref(),
             progress,
+            rezipped,
+            folder: is_dir,
         };
         let v = verify_opened(opened, &ctx, opts);
         if let Ok((f, r)) = h.join() {

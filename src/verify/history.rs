@@ -4,8 +4,10 @@
 //! reference with the same keys; an unusable reference is its own verdict,
 //! never a finding against the bundle's content.
 
+use std::collections::BTreeSet;
+
 use crate::manifest::BundleManifest;
-use crate::report::Verdict;
+use crate::report::{Severity, Verdict};
 
 use super::run::Run;
 use super::Reference;
@@ -78,7 +80,41 @@ pub fn check(
             ),
         );
     }
+    let now: Vec<String> = run
+        .signatures
+        .iter()
+        .filter(|s| s.status == crate::report::SignatureStatus::ValidTrusted)
+        .map(|s| s.key_id.clone())
+        .collect();
+    let before: BTreeSet<String> = o.report.signers().into_iter().map(|s| s.key_id).collect();
+    if let Some(msg) = signer_change(&before, &now) {
+        let sev = if run.opts.same_signers {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        run.push(sev, SIGNER_CHANGED, Some(r.path.clone()), msg);
+    }
     run.ran("history");
+}
+
+/// The code of a version signed only by keys that signed no earlier version.
+pub const SIGNER_CHANGED: &str = "history.signer-changed";
+
+/// Why a version signed by `now` is a change of signer after versions
+/// signed by `before` (every key that made a counting signature on an
+/// earlier version, co-signatures included, so that a key rotation done as
+/// the README describes stays clean); `None` when a known key signed.
+pub fn signer_change(before: &BTreeSet<String>, now: &[String]) -> Option<String> {
+    if before.is_empty() || now.is_empty() || now.iter().any(|k| before.contains(k)) {
+        return None;
+    }
+    let list = |v: Vec<&String>| v.into_iter().cloned().collect::<Vec<_>>().join(", ");
+    Some(format!(
+        "signed only by {}, which signed no earlier version (earlier versions: {}); a change of signer that no earlier signer introduced by co-signing",
+        list(now.iter().collect()),
+        list(before.iter().collect())
+    ))
 }
 
 /// The verdict a history finding code stands for.
@@ -88,6 +124,7 @@ pub fn verdict_of(code: &str) -> Option<Verdict> {
         "history.fork" => Verdict::Fork,
         "history.other-lineage" => Verdict::OtherLineage,
         "history.reference-not-valid" => Verdict::BadReference,
+        SIGNER_CHANGED => Verdict::SignerChanged,
         _ => return None,
     })
 }

@@ -90,6 +90,8 @@ pub struct VerifyOptions {
     pub limits: Limits,
     /// Fail when the bundle is older than, or of another lineage than, this one.
     pub not_older_than: Option<std::path::PathBuf>,
+    /// Make a change of signer across versions fatal (else a warning).
+    pub same_signers: bool,
 }
 
 impl Default for VerifyOptions {
@@ -100,6 +102,7 @@ impl Default for VerifyOptions {
             allow_repacked: false,
             limits: Limits::default(),
             not_older_than: None,
+            same_signers: false,
         }
     }
 }
@@ -136,16 +139,29 @@ pub struct Context<'a> {
     pub reference: Option<&'a Reference>,
     /// Progress of the payload check.
     pub progress: &'a dyn Progress,
+    /// The strict reader refused the zip but the lenient one reads it: it
+    /// was re-zipped by another tool (the report says how to check it).
+    pub rezipped: bool,
+    /// The bundle is an unpacked folder (it has no zip container).
+    pub folder: bool,
 }
 
-/// Verifies a zip given as any random-access source (the browser's entry point).
+/// Verifies a zip given as any random-access source (the browser's entry
+/// point); `ctx.rezipped` is worked out here.
 pub fn verify_source(
-    source: impl Source + 'static,
-    ctx: &Context<'_>,
+    source: std::sync::Arc<dyn Source>,
+    ctx: &mut Context<'_>,
     opts: &VerifyOptions,
 ) -> Verified {
-    let opened = OpenBundle::from_source(source, opts.allow_repacked, &opts.limits);
+    let opened = OpenBundle::from_source(source.clone(), opts.allow_repacked, &opts.limits);
+    ctx.rezipped = matches!(&opened, Err(e) if rezip_candidate(e, opts))
+        && OpenBundle::from_source(source, true, &opts.limits).is_ok();
     verify_opened(opened, ctx, opts)
+}
+
+/// Whether a strict refusal may be a re-zip worth a second, lenient look.
+pub fn rezip_candidate(e: &OpenError, opts: &VerifyOptions) -> bool {
+    !opts.allow_repacked && e.code.starts_with("zip.")
 }
 
 /// The core: every check over an opened bundle (or the reason it could not
@@ -159,7 +175,8 @@ pub fn verify_opened(
     let bundle = match opened {
         Ok(b) => b,
         Err(e) => {
-            container::open_failed(&mut run, e);
+            container::open_failed(&mut run, e, ctx);
+            history::check(&mut run, None, None, ctx.reference);
             return verdict::finish(run, ctx, None, None, None);
         }
     };

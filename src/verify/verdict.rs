@@ -173,7 +173,11 @@ fn summary(
             }
         }
         Verdict::Untrusted => format!("UNTRUSTED — intact, but {}", untrusted_why(run)),
-        Verdict::Rollback | Verdict::Fork | Verdict::OtherLineage | Verdict::BadReference => {
+        Verdict::Rollback
+        | Verdict::Fork
+        | Verdict::OtherLineage
+        | Verdict::BadReference
+        | Verdict::SignerChanged => {
             let word = verdict.as_str().to_uppercase();
             let why = first_error.unwrap_or_default();
             format!("{word} — intact and signed by {}, but {why}", signers(run))

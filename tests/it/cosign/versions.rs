@@ -79,16 +79,22 @@ fn versions_form_a_chain_and_history_shows_what_changed() {
         .expect(0)
         .stdout;
     let lines: Vec<&str> = out.lines().collect();
+    let alice = key_id(&f, "alice");
     for (i, v) in ["1", "2", "3"].iter().enumerate() {
-        let l = lines[i];
+        let l = lines[2 * i];
         assert!(l.starts_with(&format!("version   {v}  valid")), "{out}");
         assert!(l.ends_with(&f.p(&format!("v{v}.zip"))), "{out}");
+        assert_eq!(
+            lines[2 * i + 1],
+            format!("  signed by  alice ({alice})"),
+            "{out}"
+        );
     }
     for want in [
         "changes 1 -> 2: 0 added, 0 removed, 1 changed\n  ~ data/statement.txt\n",
-        "  | -First version.\n  | +Second version.\n",
+        "It has two claims. ¶ [-First-]{+Second+} version. ¶\n",
         "changes 2 -> 3: 0 added, 0 removed, 1 changed\n",
-        "  | -Second version.\n  | +Third version.\n",
+        "It has two claims. ¶ [-Second-]{+Third+} version. ¶\n",
     ] {
         assert!(out.contains(want), "missing {want:?} in\n{out}");
     }
@@ -101,7 +107,10 @@ fn versions_form_a_chain_and_history_shows_what_changed() {
     assert_eq!(j["ok"], true);
     assert_eq!(j["changes"][0]["changed"][0], "data/statement.txt");
     let d = j["changes"][0]["statement_diff"].as_str().unwrap();
-    assert!(d.contains("-First version.\n+Second version.\n"), "{d}");
+    assert!(d.ends_with("[-First-]{+Second+} version. ¶\n"), "{d}");
+    assert_eq!(d.lines().count(), 1, "{d}");
+    assert_eq!(j["versions"][0]["signers"][0]["key_id"], alice);
+    assert_eq!(j["versions"][1]["signer_changed"], false);
 }
 
 /// (exit code, history finding codes) of `history --json`.
@@ -391,4 +400,67 @@ fn a_key_rotation_announced_by_co_signing_keeps_the_lineage_verifiable() {
         out.ends_with("history: OK: every version verifies and the chain is unbroken\n"),
         "{out}"
     );
+    // Rotation done as documented is no change of signer.
+    assert!(!out.contains("CHANGE OF SIGNER"), "{out}");
+    assert!(!out.contains("history.signer-changed"), "{out}");
+}
+
+#[test]
+fn a_version_signed_only_by_a_new_key_is_reported_as_a_change_of_signer() {
+    let f = Fixture::new();
+    f.key("mallory");
+    statement(&f, "First version.");
+    f.pack("v1.zip");
+    statement(&f, "Second version.");
+    // Mallory, never introduced by alice, continues the lineage.
+    pack_next(&f, "mallory", "v2.zip", "v1.zip").expect(0);
+    let mallory = key_id(&f, "mallory");
+    fs::create_dir(f.path("ring")).unwrap();
+    for n in ["alice", "mallory"] {
+        fs::copy(
+            f.path(&format!("{n}.pub")),
+            f.path(&format!("ring/{n}.pub")),
+        )
+        .unwrap();
+    }
+    let ring = f.p("ring");
+    let (v1, v2) = (f.p("v1.zip"), f.p("v2.zip"));
+    let out = docseal(&["history", "--keyring", &ring, &v1, &v2])
+        .expect(0)
+        .stdout;
+    assert!(
+        out.contains(&format!(
+            "  signed by  mallory ({mallory})  << CHANGE OF SIGNER"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("warning: [history.signer-changed] "), "{out}");
+    let r = docseal(&["history", "--keyring", &ring, &v1, &v2, "--same-signers"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("error: [history.signer-changed] "),
+        "{}",
+        r.stdout
+    );
+    // verify --not-older-than says the same.
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "verify",
+            v2.as_str(),
+            "--keyring",
+            ring.as_str(),
+            "--json",
+            "--not-older-than",
+            v1.as_str(),
+        ];
+        a.extend_from_slice(extra);
+        docseal(&a)
+    };
+    let j = args(&[]).expect(0).json();
+    assert_eq!(
+        with_code(&j, "history.signer-changed")[0]["severity"],
+        "warning"
+    );
+    let j = args(&["--same-signers"]).expect(1).json();
+    assert_eq!(j["verdict"], "signer-changed");
 }
