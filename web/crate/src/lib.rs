@@ -102,7 +102,7 @@ pub fn verify(
         bundle.sha256 = Some(docseal::manifest::hex(digest));
         bundle.size = Some(*size);
     }
-    let ctx = Context {
+    let mut ctx = Context {
         file: bundle,
         program: Program {
             name: "docseal-web".to_owned(),
@@ -113,8 +113,10 @@ pub fn verify(
         )),
         reference: None,
         progress: &JsProgress,
+        rezipped: false,
+        folder: false,
     };
-    let verified = docseal::verify::verify_source(source, &ctx, &opts);
+    let verified = docseal::verify::verify_source(std::sync::Arc::new(source), &mut ctx, &opts);
     BlobSource::release();
     JsProgress::install(None);
     if let Err(e) = hashed {
