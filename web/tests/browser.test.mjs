@@ -175,12 +175,35 @@ test("a 100 MB bundle verifies without being read whole", async () => {
   await check("100 MB", { bundle: f("big.zip"), key: f("other.pub"), want: "valid" });
 });
 
+test("from file://, in Belarusian, documents open as text", async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto("file://" + path.join(DIST, "index.html"));
+  await page.setInputFiles("#bundle", f("valid.zip"));
+  await page.waitForSelector("#verdict[data-verdict]", { timeout: 5 * 60 * 1000 });
+  assert.equal(await page.getAttribute("#verdict", "data-verdict"), "valid");
+  await page.click('button[data-lang="be"]');
+  assert.equal(await page.textContent("#verdict-word"), "Сапраўдны");
+  assert.equal(await page.getAttribute("html", "lang"), "be");
+  const first = JSON.parse(await page.textContent("#report-json")).files[0].path;
+  await page.click("#documents tbody tr:first-child button");
+  await page.waitForSelector("#viewer:not([hidden])");
+  const shown = await page.textContent("#viewer-text");
+  const root = execFileSync("unzip", ["-Z1", f("valid.zip")], { encoding: "utf8" }).split("/")[0];
+  const inZip = execFileSync("unzip", ["-p", f("valid.zip"), `${root}/${first}`], { encoding: "utf8", maxBuffer: 1 << 26 });
+  assert.equal(shown, inZip);
+  await page.close();
+  assert.deepEqual(errors, []);
+});
+
 test("the page loads nothing but its own files and connects nowhere", async () => {
   const own = new Set(fs.readdirSync(DIST, { recursive: true }).map(String));
   for (const p of served) assert.ok(own.has(p), `served only the page's files, not ${p}`);
   assert.ok(served.includes("docseal-worker.js"));
   for (const u of fromPage) {
-    assert.ok(u.startsWith(base) || u.startsWith("blob:") || u.startsWith("data:"), `the page asked for ${u}`);
+    const mine = u.startsWith(base) || u.startsWith("file://" + DIST + "/") || u.startsWith("blob:") || u.startsWith("data:");
+    assert.ok(mine, `the page asked for ${u}`);
   }
   // The policy itself: a connection the page tries is refused before it leaves.
   const page = await browser.newPage();
