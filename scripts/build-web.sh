@@ -25,10 +25,15 @@ if [ "$have" != "$want" ]; then
 fi
 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
 
+# Cargo hashes a path dependency's absolute path into its symbols'
+# metadata, which changes the wasm's layout: build through a fixed path (a
+# symlink to this checkout), so two checkouts anywhere give the same bytes.
+fixed="${TMPDIR:-/tmp}/docseal-web-src"
+ln -sfn "$root" "$fixed"
 export SOURCE_DATE_EPOCH=0
-export RUSTFLAGS="--remap-path-prefix=$root=/docseal --remap-path-prefix=$cargo_home=/cargo"
-cargo build --quiet --locked --release --target wasm32-unknown-unknown \
-  --manifest-path "$crate/Cargo.toml" --target-dir "$tdir"
+export RUSTFLAGS="--remap-path-prefix=$fixed=/docseal --remap-path-prefix=$root=/docseal --remap-path-prefix=$cargo_home=/cargo"
+(cd "$fixed/web/crate" && cargo build --quiet --locked --release --target wasm32-unknown-unknown \
+  --manifest-path "$fixed/web/crate/Cargo.toml" --target-dir "$tdir")
 
 gen="$tdir/bindgen"
 rm -rf "$gen"

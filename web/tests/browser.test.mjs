@@ -93,17 +93,32 @@ function cli(bundle, keys, repacked) {
   }
 }
 
-// The fields that differ by front end (docs/web: program, the clock, the
-// path as given, and the trusted keys' origins and names, with what quotes them).
+// The fields that may differ by front end are the ones the report's schema
+// marks `x-differs` (docs/schema/verify-report.schema.json: program, the
+// clock, the path as given, the trusted keys' origins and names and what
+// quotes them); everything else must be equal.
+const SCHEMA = JSON.parse(fs.readFileSync(
+  path.join(path.dirname(new URL(import.meta.url).pathname), "../../docs/schema/verify-report.schema.json"), "utf8"));
+
+function resolve(schema) {
+  return schema && schema.$ref ? resolve(schema.$ref.split("/").slice(1).reduce((o, k) => o[k], SCHEMA)) : schema;
+}
+
+function strip(value, schema) {
+  schema = resolve(schema);
+  if (!schema || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v) => strip(v, schema.items));
+  const out = {};
+  for (const [k, v] of Object.entries(value)) {
+    const sub = resolve(schema.properties && schema.properties[k]);
+    if (sub && sub["x-differs"]) continue;
+    out[k] = strip(v, sub);
+  }
+  return out;
+}
+
 function comparable(r) {
-  const c = structuredClone(r);
-  delete c.program;
-  delete c.verified_at;
-  delete c.bundle.path;
-  delete c.summary;
-  for (const k of c.trusted_keys) { delete k.origin; delete k.name; }
-  for (const s of c.signatures) delete s.trusted_key;
-  return c;
+  return strip(r, SCHEMA);
 }
 
 async function inPage({ bundle, key, repacked, shot }) {
