@@ -104,6 +104,14 @@ for f in bagit.txt bag-info.txt manifest-sha256.txt tagmanifest-sha256.txt; do
 done
 seed manifest_json small-docseal.json "$small/docseal.json"
 seed manifest_json archive-docseal.json "$big/docseal.json"
+# bag_only reads any bag: a docseal bundle, and a bag made by bagit-python (md5, sha1).
+mkdir -p "$work/pybag/data/sub"
+printf 'alpha\n' >"$work/pybag/data/a.txt"
+printf 'beta\n' >"$work/pybag/data/sub/b.txt"
+python3 -m bagit --quiet --md5 --sha1 "$work/pybag"
+(cd "$work" && zip -q -r -X pybag.zip pybag)
+seed bag_only small.zip "$work/small.zip"
+seed bag_only bagit-python.zip "$work/pybag.zip"
 seed description small-docseal.toml "$work/in/docseal.toml"
 seed description archive-docseal.toml archive/docseal.toml
 

@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all=(verify_bundle minisign bagit manifest_json description zip_reader)
+all=(verify_bundle minisign bagit manifest_json description zip_reader bag_only zip_differential)
 case "${1:-}" in
 --smoke) seconds=10 ;;
 '' | *[!0-9]*)
@@ -45,7 +45,7 @@ pids=()
 for t in "${targets[@]}"; do
     mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/$t" fuzz/logs
     cp -n "fuzz/seeds/$t"/* "fuzz/corpus/$t/" 2>/dev/null || true
-    case "$t" in verify_bundle | zip_reader) cp -n releases/*.zip "fuzz/corpus/$t/" 2>/dev/null || true ;; esac
+    case "$t" in verify_bundle | zip_reader | zip_differential) cp -n releases/*.zip "fuzz/corpus/$t/" 2>/dev/null || true ;; esac
     TMPDIR="$scratch" "$bin/$t" "fuzz/corpus/$t" \
         -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
         -print_final_stats=1 -artifact_prefix="fuzz/artifacts/$t/" \

@@ -184,17 +184,25 @@ impl BagPath {
         BagPath::new(&parts.join("/"))
     }
 
-    /// The key under which two names count as the same file: NFC
-    /// normalisation then Unicode lowercasing (an approximation of case
-    /// folding; final sigma is folded to σ). Equal keys mean the names may
-    /// land on one file on macOS or Windows.
+    /// The key under which two names count as the same file on some file
+    /// system (docs/FORMAT.md §2, "Collisions"): Unicode canonical
+    /// caseless matching (NFD, full case folding, NFD: APFS, ext4
+    /// casefold), with NTFS's upcase equivalence folded in (uppercase then
+    /// fold again, so `ı` meets `i`), without the code points HFS+ ignores,
+    /// and in NFC. Equal keys mean the names may land on one file: `ß` and
+    /// `ss`, `µ` and `μ`, `K` (Kelvin) and `k`, `ſ` and `s`, `ς` and `σ`.
     pub fn collision_key(&self) -> String {
-        // ASCII is its own NFC, and its Unicode lowercase is ASCII's.
+        // ASCII is its own NFC, and its full case fold is its lowercase.
         if self.0.is_ascii() {
             return self.0.to_ascii_lowercase();
         }
-        let lower: String = self.0.nfc().collect::<String>().to_lowercase();
-        lower.replace('ς', "σ").nfc().collect()
+        let folded = caseless::default_case_fold_str(&self.0.nfd().collect::<String>());
+        let upper: String = folded.chars().flat_map(char::to_uppercase).collect();
+        caseless::default_case_fold_str(&upper)
+            .nfd()
+            .filter(|c| !hfs_ignorable(*c))
+            .nfc()
+            .collect()
     }
 
     /// `base` joined with each segment. Safe because no segment can be
@@ -229,6 +237,13 @@ impl From<BagPath> for String {
     fn from(p: BagPath) -> String {
         p.0
     }
+}
+
+/// Code points HFS+ ignores when it compares names (Apple TN1150): zero
+/// width joiners and marks, bidirectional embeddings, deprecated format
+/// characters, the byte order mark.
+fn hfs_ignorable(c: char) -> bool {
+    matches!(c, '\u{200C}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{206A}'..='\u{206F}' | '\u{FEFF}')
 }
 
 /// Checks that apply to the whole name: length, anchoring and characters.
@@ -561,6 +576,50 @@ mod tests {
             let paths: Vec<BagPath> = names.iter().map(|n| p(n)).collect();
             let got = find_collision(paths.iter()).map(|(a, b)| (a.as_str(), b.as_str()));
             assert_eq!(got, *want, "{names:?}");
+        }
+    }
+
+    #[test]
+    fn names_equal_on_some_file_system_collide() {
+        let pairs = [
+            ("data/straße.txt", "data/STRASSE.txt"),
+            ("data/µ.txt", "data/μ.txt"),
+            ("data/\u{212A}elvin", "data/kelvin"),
+            ("data/ſtop", "data/stop"),
+            ("data/ΟΔΟΣ", "data/οδος"),
+            ("data/οδος", "data/οδοσ"),
+            ("data/ı", "data/I"),
+            ("data/ﬁle", "data/FILE"),
+            ("data/\u{1E9E}", "data/ss"),
+            ("data/Ǆ", "data/ǆ"),
+            ("data/ǅ", "data/Ǆ"),
+            ("data/ᏸ", "data/Ᏸ"),
+            ("data/\u{2126}", "data/ω"),
+            ("data/\u{212B}", "data/å"),
+            ("data/a\u{200D}b", "data/ab"),
+            ("data/e\u{301}\u{323}", "data/\u{1EB9}\u{301}"),
+            ("data/\u{1FB3}", "data/\u{3B1}\u{345}"),
+        ];
+        for (a, b) in pairs {
+            assert_eq!(p(a).collision_key(), p(b).collision_key(), "{a} / {b}");
+            let both = [p(a), p(b)];
+            assert!(find_collision(both.iter()).is_some(), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn distinct_names_do_not_collide() {
+        let pairs = [
+            ("data/i", "data/İ"),
+            ("data/a", "data/á"),
+            ("data/ss", "data/s"),
+            ("data/ﬁ", "data/f"),
+            ("data/１", "data/1"),
+            ("data/ǆ", "data/dž"),
+            ("data/οδος", "data/οδoς"),
+        ];
+        for (a, b) in pairs {
+            assert_ne!(p(a).collision_key(), p(b).collision_key(), "{a} / {b}");
         }
     }
 

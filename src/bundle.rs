@@ -198,6 +198,15 @@ impl OpenBundle {
             .map(|e| (e.name.clone(), e.size))
             .collect();
         let (root, files) = split_root(&names)?;
+        // Extractors create directory entries too: none may lie outside the bag.
+        let prefix = format!("{root}/");
+        if let Some(d) = zip.directories().iter().find(|d| !d.starts_with(&prefix)) {
+            return Err(OpenError::new(
+                "bag.no-single-root",
+                Some(d.clone()),
+                format!("directory entry is outside the top-level folder {root:?}"),
+            ));
+        }
         let kind = if lenient {
             ContainerKind::RepackedZip
         } else {
@@ -205,6 +214,58 @@ impl OpenBundle {
         };
         Ok(OpenBundle {
             kind,
+            root,
+            files,
+            backing: Backing::Zip(zip),
+        })
+    }
+
+    /// Opens any BagIt bag for `verify --bag-only`: a zip read leniently
+    /// (with or without a top-level folder), or a folder whose file names
+    /// need only be UTF-8 (BagIt allows names docseal would never write;
+    /// whether they are safe is [`crate::bagcheck`]'s business).
+    #[cfg(feature = "cli")]
+    pub fn open_any_bag(path: &Path, limits: &Limits) -> Result<OpenBundle, OpenError> {
+        let meta = std::fs::metadata(path)
+            .map_err(|e| OpenError::new("io.open", None, format!("cannot open: {e}")))?;
+        if meta.is_dir() {
+            return folder::open_with(path, limits, folder::NameRule::AnyUtf8);
+        }
+        let file = std::fs::File::open(path)
+            .map_err(|e| OpenError::new("io.open", None, format!("cannot open: {e}")))?;
+        OpenBundle::any_bag_from_source(file, limits)
+    }
+
+    /// Opens any zipped BagIt bag from a random-access source, leniently:
+    /// its entries under one top-level folder, or with `bagit.txt` at the
+    /// top (a zip of the bag's contents).
+    pub fn any_bag_from_source(
+        source: impl Source + 'static,
+        limits: &Limits,
+    ) -> Result<OpenBundle, OpenError> {
+        let zip = ZipReader::open(source, Mode::Lenient, limits)
+            .map_err(|e| OpenError::new(e.code(), None, e.to_string()))?;
+        let names: Vec<(String, u64)> = zip
+            .entries()
+            .iter()
+            .map(|e| (e.name.clone(), e.size))
+            .collect();
+        let (root, files) = if names.iter().any(|(n, _)| n == BAGIT_TXT) {
+            let files = names
+                .iter()
+                .enumerate()
+                .map(|(index, (rel, size))| BagFile {
+                    rel: rel.clone(),
+                    size: *size,
+                    index,
+                })
+                .collect();
+            (String::new(), files)
+        } else {
+            split_root(&names)?
+        };
+        Ok(OpenBundle {
+            kind: ContainerKind::RepackedZip,
             root,
             files,
             backing: Backing::Zip(zip),
@@ -295,7 +356,24 @@ mod folder {
     use crate::bagpath::BagPath;
     use crate::container::Limits;
 
+    /// Which file names a folder walk accepts.
+    #[derive(Clone, Copy)]
+    pub(super) enum NameRule {
+        /// Only [`BagPath`]s: names docseal could have written.
+        BagPath,
+        /// Any UTF-8 name (for checking bags made by other tools).
+        AnyUtf8,
+    }
+
     pub(super) fn open(path: &Path, limits: &Limits) -> Result<OpenBundle, OpenError> {
+        open_with(path, limits, NameRule::BagPath)
+    }
+
+    pub(super) fn open_with(
+        path: &Path,
+        limits: &Limits,
+        rule: NameRule,
+    ) -> Result<OpenBundle, OpenError> {
         let root = if path.join(BAGIT_TXT).exists() {
             path.to_path_buf()
         } else {
@@ -307,7 +385,7 @@ mod folder {
             .unwrap_or_default()
             .to_owned();
         let mut files = Vec::new();
-        walk(&root, &root, limits, &mut files)?;
+        walk(&root, &root, limits, rule, &mut files)?;
         files.sort_by(|a, b| a.rel.cmp(&b.rel));
         for (index, f) in files.iter_mut().enumerate() {
             f.index = index;
@@ -327,8 +405,10 @@ mod folder {
             let entry = entry.map_err(io_err)?;
             dirs.push(entry.path());
         }
+        // A link to a folder elsewhere is not this folder's bag.
+        let real_dir = |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
         match dirs.as_slice() {
-            [one] if one.join(BAGIT_TXT).exists() => Ok(one.clone()),
+            [one] if real_dir(one) && one.join(BAGIT_TXT).exists() => Ok(one.clone()),
             _ => Err(OpenError::new(
                 "bag.not-a-bag",
                 None,
@@ -341,6 +421,7 @@ mod folder {
         root: &Path,
         dir: &Path,
         limits: &Limits,
+        rule: NameRule,
         out: &mut Vec<BagFile>,
     ) -> Result<(), OpenError> {
         let io_err = |e: io::Error| OpenError::new("io.read", None, format!("cannot list: {e}"));
@@ -348,19 +429,24 @@ mod folder {
             let entry = entry.map_err(io_err)?;
             let path = entry.path();
             let rel_path = path.strip_prefix(root).unwrap_or(&path);
-            let rel = BagPath::from_fs_relative(rel_path).map_err(|e| {
-                OpenError::new("bag.bad-name", Some(lossy(rel_path)), e.to_string())
-            })?;
+            let rel = match rule {
+                NameRule::BagPath => BagPath::from_fs_relative(rel_path)
+                    .map(|p| p.as_str().to_owned())
+                    .map_err(|e| {
+                        OpenError::new("bag.bad-name", Some(lossy(rel_path)), e.to_string())
+                    })?,
+                NameRule::AnyUtf8 => any_utf8_name(rel_path)?,
+            };
             let meta = fs::symlink_metadata(&path).map_err(io_err)?;
             let ty = meta.file_type();
             if ty.is_dir() {
-                walk(root, &path, limits, out)?;
+                walk(root, &path, limits, rule, out)?;
             } else if ty.is_file() {
                 if out.len() >= limits.max_entries as usize {
                     return Err(OpenError::new("bag.too-many-files", None, "too many files"));
                 }
                 out.push(BagFile {
-                    rel: rel.as_str().to_owned(),
+                    rel,
                     size: meta.len(),
                     index: 0,
                 });
@@ -372,12 +458,31 @@ mod folder {
                 };
                 return Err(OpenError::new(
                     "bag.not-a-regular-file",
-                    Some(rel.as_str().to_owned()),
+                    Some(rel),
                     format!("is a {what}, not a regular file"),
                 ));
             }
         }
         Ok(())
+    }
+
+    /// The `/`-joined name of a path below the bag folder, refusing only
+    /// names that are not UTF-8 (a BagIt manifest could not name them).
+    fn any_utf8_name(rel_path: &Path) -> Result<String, OpenError> {
+        let mut parts: Vec<&str> = Vec::new();
+        for component in rel_path.components() {
+            match component.as_os_str().to_str() {
+                Some(s) => parts.push(s),
+                None => {
+                    return Err(OpenError::new(
+                        "bag.bad-name",
+                        Some(lossy(rel_path)),
+                        "name is not valid UTF-8",
+                    ))
+                }
+            }
+        }
+        Ok(parts.join("/"))
     }
 
     fn lossy(p: &Path) -> String {

@@ -3,9 +3,11 @@
 //! A folder may carry this TOML file at its root to give the bundle its
 //! name and identity, the statement's metadata, a bibliographic record for
 //! every source, a role for other payload files, and the citations that
-//! bind the statement's quotations to their sources. Every table is read
-//! with `deny_unknown_fields`, so a misspelt key is an error rather than a
-//! silently lost record, and TOML itself refuses a key given twice.
+//! bind the statement's quotations to their sources. Every key of every
+//! table is either carried into the bundle or refused by name with its
+//! table and position (see `fields`), so a misspelt key is an error rather
+//! than a silently lost record, and TOML itself refuses a key given twice.
+//! [`Description::parse_all`] reports every problem, not only the first.
 //!
 //! Invariant: a [`Description`] returned by [`Description::parse`] has
 //! passed [`Description::validate`]: its ids are unique slugs, every
@@ -21,6 +23,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+mod fields;
 mod validate;
 
 pub use validate::PathProblem;
@@ -58,6 +61,27 @@ pub struct Description {
     /// `[[citations]]`: quotations of the statement bound to passages of sources.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub citations: Vec<Citation>,
+    /// `[pack]`: how pack selects the files (not carried into the bundle).
+    #[serde(default, skip_serializing_if = "PackRules::is_empty")]
+    pub pack: PackRules,
+}
+
+/// `[pack]`: instructions to `pack` itself. They shape which files become
+/// payload and are not recorded in the bundle (what was packed is).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackRules {
+    /// Glob patterns of files and folders to leave out, as `--exclude`
+    /// takes them (syntax in `docs/FORMAT.md` §8).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+}
+
+impl PackRules {
+    /// True when there are no rules.
+    pub fn is_empty(&self) -> bool {
+        self.exclude.is_empty()
+    }
 }
 
 /// `[bundle]`: who and what the bundle is. Every field is optional.
@@ -303,6 +327,22 @@ pub enum DescriptionError {
         /// The parser's explanation.
         message: String,
     },
+    /// A key that its table does not take (it would be lost, so it is refused).
+    #[error("{}{entry}: unknown field {field}; {table} takes: {known}", at(*line, *column))]
+    UnknownField {
+        /// Line of the key (0: unknown).
+        line: usize,
+        /// Column of the key, in characters (0: unknown).
+        column: usize,
+        /// The entry, e.g. `files[0] (path "sources/SOURCES.md")`.
+        entry: String,
+        /// The key, quoted.
+        field: String,
+        /// The table as written in the file, e.g. `[[files]]`.
+        table: String,
+        /// The keys the table takes, comma-separated.
+        known: String,
+    },
     /// An id is not a slug.
     #[error("{entry}: {field}: {value} is not 1 to 64 of a-z, 0-9 and '-'")]
     BadId {
@@ -453,13 +493,25 @@ impl Description {
     /// schema errors (an unknown field, a wrong type) are
     /// [`DescriptionError::Schema`]; then [`Description::validate`] runs.
     pub fn parse(text: &str) -> Result<Description, DescriptionError> {
+        Description::parse_all(text).map_err(|mut all| all.swap_remove(0))
+    }
+
+    /// Like [`Description::parse`], but returns every problem found: every
+    /// unknown key (with its table), or the first syntax or schema error,
+    /// or every entry that [`Description::validate`] refuses. The list is
+    /// never empty.
+    pub fn parse_all(text: &str) -> Result<Description, Vec<DescriptionError>> {
         if let Err(e) = text.parse::<toml::Table>() {
             let (line, column, message) = located(text, &e);
-            return Err(DescriptionError::Syntax {
+            return Err(vec![DescriptionError::Syntax {
                 line,
                 column,
                 message,
-            });
+            }]);
+        }
+        let unknown = fields::unknown(text);
+        if !unknown.is_empty() {
+            return Err(unknown);
         }
         let description: Description = toml::from_str(text).map_err(|e| {
             let (line, column, mut message) = located(text, &e);
@@ -468,13 +520,16 @@ impl Description {
             if message.contains("expected a string") {
                 message.push_str("; write the value as a quoted string");
             }
-            DescriptionError::Schema {
+            vec![DescriptionError::Schema {
                 line,
                 column,
                 message,
-            }
+            }]
         })?;
-        description.validate()?;
+        let problems = validate::problems(&description);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
         Ok(description)
     }
 
@@ -523,7 +578,13 @@ fn located(text: &str, e: &toml::de::Error) -> (usize, usize, String) {
     let Some(span) = e.span() else {
         return (0, 0, message);
     };
-    let mut offset = span.start.min(text.len());
+    let (line, column) = line_column(text, span.start);
+    (line, column, message)
+}
+
+/// Line and column (from 1, in characters) of the byte `offset` of `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
     // Spans are byte offsets; step back to a character boundary before slicing.
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -531,7 +592,7 @@ fn located(text: &str, e: &toml::de::Error) -> (usize, usize, String) {
     let before = text.get(..offset).unwrap_or_default();
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column, message)
+    (line, column)
 }
 
 /// The parser's message as one line: lines joined with "; ", control

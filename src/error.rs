@@ -26,6 +26,10 @@ pub mod exit {
     pub const IO: i32 = 5;
     /// An output exists and `--force` was not given.
     pub const EXISTS: i32 = 6;
+    /// Stopped by SIGINT (Ctrl-C), 128 + 2; temporary files were removed.
+    pub const SIGINT: i32 = 130;
+    /// Stopped by SIGTERM, 128 + 15; temporary files were removed.
+    pub const SIGTERM: i32 = 143;
 }
 
 /// Everything that can stop a docseal command from producing a result.
@@ -93,6 +97,13 @@ pub enum Error {
         /// The output that exists.
         path: PathBuf,
     },
+    /// The output exists and is not something docseal replaces, even with
+    /// `--force` (a folder that is not an extracted bundle).
+    #[error("{}: already exists and is not an extracted bundle; not replacing it, even with --force", path.display())]
+    ExistsKept {
+        /// The output that exists.
+        path: PathBuf,
+    },
     /// A path given as a bundle that cannot be one (a URL, a pipe, a device).
     #[error("{}: {problem}", path.display())]
     NotABundlePath {
@@ -106,6 +117,20 @@ pub enum Error {
     /// Options that do not fit together, found after parsing.
     #[error("{0}")]
     Usage(String),
+    /// Several problems found in one run (never empty; each is one line).
+    /// Displayed as the first, with a count of the others; the binary
+    /// prints every one.
+    #[error("{}{}", .0.first().map(ToString::to_string).unwrap_or_default(), more(.0.len()))]
+    Several(Vec<Error>),
+}
+
+/// ` (and N more problems)`, or nothing for one.
+fn more(n: usize) -> String {
+    match n {
+        0 | 1 => String::new(),
+        2 => " (and 1 more problem)".into(),
+        n => format!(" (and {} more problems)", n - 1),
+    }
 }
 
 impl Error {
@@ -113,9 +138,10 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Io { .. } => exit::IO,
-            Error::Exists { .. } => exit::EXISTS,
+            Error::Exists { .. } | Error::ExistsKept { .. } => exit::EXISTS,
             Error::Usage(_) | Error::NotABundlePath { .. } => exit::USAGE,
             Error::Bundle { .. } => exit::REJECTED,
+            Error::Several(all) => all.first().map_or(exit::BAD_INPUT, Error::exit_code),
             Error::Key { .. }
             | Error::WrongPassphrase { .. }
             | Error::Passphrase { .. }
@@ -128,6 +154,9 @@ impl Error {
     pub fn hint(&self) -> Option<&'static str> {
         match self {
             Error::Exists { .. } => Some("use --force to replace it"),
+            Error::ExistsKept { .. } => {
+                Some("choose another --output, or empty or remove that folder yourself")
+            }
             Error::WrongPassphrase { .. } => {
                 Some("the passphrase comes from DOCSEAL_PASSPHRASE or the terminal prompt")
             }
@@ -139,6 +168,24 @@ impl Error {
                 Some("you may not read it: check its permissions")
             }
             _ => None,
+        }
+    }
+
+    /// One error for a list of them: the error itself when there is one,
+    /// [`Error::Several`] otherwise.
+    pub fn all(mut errors: Vec<Error>) -> Error {
+        if errors.len() == 1 {
+            errors.swap_remove(0)
+        } else {
+            Error::Several(errors)
+        }
+    }
+
+    /// Each single problem: the list of an [`Error::Several`], else itself.
+    pub fn each(&self) -> &[Error] {
+        match self {
+            Error::Several(all) => all,
+            one => std::slice::from_ref(one),
         }
     }
 
@@ -162,3 +209,24 @@ impl Error {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn several_problems_show_the_first_and_count_the_rest() {
+        let one = || Error::input(Path::new("a"), "bad");
+        assert!(matches!(Error::all(vec![one()]), Error::Input { .. }));
+        let two = Error::all(vec![one(), Error::Exists { path: "b".into() }]);
+        assert_eq!(two.to_string(), "a: bad (and 1 more problem)");
+        assert_eq!(two.exit_code(), exit::BAD_INPUT, "the first problem's code");
+        assert_eq!(two.each().len(), 2);
+        let three = Error::all(vec![one(), one(), one()]);
+        assert_eq!(three.to_string(), "a: bad (and 2 more problems)");
+        assert_eq!(
+            Error::ExistsKept { path: "c".into() }.exit_code(),
+            exit::EXISTS
+        );
+    }
+}

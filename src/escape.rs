@@ -79,3 +79,104 @@ mod tests {
         }
     }
 }
+
+/// Pretty JSON in which every character [`needs_escape`] flags is written as
+/// a `\uXXXX` escape, so a JSON report printed to a terminal carries no raw
+/// C1 control, bidi override or zero-width character either (JSON itself
+/// only requires the C0 controls escaped). The document means the same.
+pub fn to_json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    let mut out = Vec::with_capacity(4096);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, SafeJson::default());
+    if value.serialize(&mut ser).is_err() {
+        return String::new();
+    }
+    let mut s = String::from_utf8(out).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// [`serde_json::ser::PrettyFormatter`] that also escapes what [`needs_escape`] flags.
+#[derive(Default)]
+struct SafeJson<'a>(serde_json::ser::PrettyFormatter<'a>);
+
+impl serde_json::ser::Formatter for SafeJson<'_> {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some((i, c)) = rest.char_indices().find(|(_, c)| needs_escape(*c)) {
+            w.write_all(rest.get(..i).unwrap_or_default().as_bytes())?;
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                write!(w, "\\u{u:04x}")?;
+            }
+            rest = rest.get(i + c.len_utf8()..).unwrap_or_default();
+        }
+        w.write_all(rest.as_bytes())
+    }
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+#[cfg(test)]
+mod json_tests {
+    use super::to_json_pretty;
+
+    #[test]
+    fn json_escapes_what_a_terminal_must_not_see_and_means_the_same() {
+        let v = serde_json::json!({"t": "a\u{1b}[2J\u{9b}b\u{202e}c\u{200b}d\u{e0041}é"});
+        let s = to_json_pretty(&v);
+        assert!(
+            s.contains(r"a\u001b[2J\u009bb\u202ec\u200bd\udb40\udc41é"),
+            "{s}"
+        );
+        assert!(
+            !s.chars().any(|c| c != '\n' && super::needs_escape(c)),
+            "{s}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, v);
+        let plain = serde_json::json!({"x": [1, {"y": null}], "z": "ok"});
+        let want = format!("{}\n", serde_json::to_string_pretty(&plain).unwrap());
+        assert_eq!(
+            to_json_pretty(&plain),
+            want,
+            "same layout as serde_json's pretty printer"
+        );
+    }
+}

@@ -7,6 +7,13 @@
 //! folder is verified again as an unpacked bag before it is renamed into
 //! place: what lands at the target is exactly what was verified, even if the
 //! zip changed between the two reads.
+//!
+//! An existing target is replaced only with [`Overwrite::Replace`]
+//! (`--force`), and only when it is a file, a symlink (replaced itself, its
+//! target untouched), an empty folder or an earlier extraction (a folder
+//! holding `bagit.txt`); any other folder is never replaced. The old target
+//! is first renamed aside, so a failure puts it back. The temporary folders
+//! are registered with [`crate::interrupt`], so a signal removes them.
 
 use std::fs::{self, OpenOptions};
 use std::io;
@@ -15,21 +22,25 @@ use std::path::{Path, PathBuf};
 use crate::bagpath::BagPath;
 use crate::bundle::OpenBundle;
 use crate::error::{Error, Result};
-use crate::output;
+use crate::interrupt;
+use crate::output::{self, Overwrite};
 use crate::progress::{Progress, Silent};
 use crate::report::{Report, Verdict};
 use crate::verify::{self, VerifyOptions};
 
 /// Verifies `bundle` and, when valid, writes its bag into `target`, which
-/// must not exist (or be an empty folder). Returns the verification report;
-/// when its verdict is not valid nothing was written.
+/// must not exist (or be an empty folder) unless `overwrite` allows
+/// replacing it (see the module documentation). Returns the verification
+/// report; when its verdict is not valid nothing was written.
 pub fn extract(
     bundle: &Path,
     opts: &VerifyOptions,
     target: &Path,
+    overwrite: Overwrite,
     progress: &dyn Progress,
 ) -> Result<Report> {
-    check_target(target)?;
+    output::refuse_dash(target)?;
+    check_target(target, overwrite)?;
     let verified = verify::verify(bundle, opts, progress)?;
     let (Some(open), Verdict::Valid) = (&verified.bundle, verified.report.verdict) else {
         return Ok(verified.report);
@@ -39,6 +50,7 @@ pub fn extract(
         .prefix(".docseal-extract-")
         .tempdir_in(&parent)
         .map_err(|e| Error::io(&parent, "create a temporary folder in", e))?;
+    let registration = interrupt::register(tmp.path());
     write_all(open, tmp.path(), target)?;
     let again = verify::verify(
         tmp.path(),
@@ -54,37 +66,106 @@ pub fn extract(
             problem: "the bundle changed while it was being extracted; nothing was written".into(),
         });
     }
-    check_target(target)?;
-    if target.is_dir() {
-        fs::remove_dir(target).map_err(|e| Error::io(target, "replace the empty folder", e))?;
-    }
+    let existing = check_target(target, overwrite)?;
     let kept: PathBuf = tmp.keep();
-    fs::rename(&kept, target).map_err(|e| {
+    place(&kept, registration, target, existing).inspect_err(|_| {
         let _ = fs::remove_dir_all(&kept);
-        Error::io(target, "rename the extracted folder into place", e)
     })?;
     output::sync_dir(&parent);
     Ok(verified.report)
 }
 
-/// The target must not exist, or be an empty real folder (not a symlink).
-fn check_target(target: &Path) -> Result<()> {
-    match fs::symlink_metadata(target) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Error::io(target, "inspect", e)),
-        Ok(m) if m.is_dir() => {
-            let mut entries = fs::read_dir(target).map_err(|e| Error::io(target, "list", e))?;
-            if entries.next().is_none() {
-                Ok(())
-            } else {
-                Err(Error::Exists {
-                    path: target.to_path_buf(),
-                })
-            }
+/// What is at the target now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Existing {
+    /// Nothing.
+    Nothing,
+    /// An empty real folder, which is removed.
+    EmptyFolder,
+    /// Something `--force` replaces: moved aside, then removed.
+    Replaceable,
+}
+
+/// Renames the extracted folder `from` into place at `target`, in a
+/// section no signal cleanup can interrupt halfway.
+fn place(
+    from: &Path,
+    registration: interrupt::Registration,
+    target: &Path,
+    existing: Existing,
+) -> Result<()> {
+    let mut held = interrupt::hold();
+    let aside = match existing {
+        Existing::Nothing => None,
+        Existing::EmptyFolder => {
+            fs::remove_dir(target).map_err(|e| Error::io(target, "replace the empty folder", e))?;
+            None
         }
-        Ok(_) => Err(Error::Exists {
-            path: target.to_path_buf(),
-        }),
+        Existing::Replaceable => {
+            let aside = aside_name(target);
+            fs::rename(target, &aside).map_err(|e| Error::io(target, "move aside", e))?;
+            let r = held.register(&aside);
+            Some((aside, r))
+        }
+    };
+    if let Err(e) = fs::rename(from, target) {
+        if let Some((aside, r)) = aside {
+            let _ = fs::rename(aside, target);
+            // Released within the section: dropping it here would wait for `held`.
+            held.release(r);
+        }
+        return Err(Error::io(
+            target,
+            "rename the extracted folder into place",
+            e,
+        ));
+    }
+    held.release(registration);
+    drop(held);
+    if let Some((aside, _r)) = aside {
+        let removed = match fs::symlink_metadata(&aside) {
+            Ok(m) if m.is_dir() => fs::remove_dir_all(&aside),
+            _ => fs::remove_file(&aside),
+        };
+        removed.map_err(|e| Error::io(&aside, "remove the replaced output", e))?;
+    }
+    Ok(())
+}
+
+/// A fresh hidden name beside `target` for the output being replaced.
+fn aside_name(target: &Path) -> PathBuf {
+    let mut random = [0u8; 8];
+    let _ = getrandom::getrandom(&mut random);
+    let name = format!(".docseal-old-{}", crate::manifest::hex(&random));
+    output::parent_dir(target).join(name)
+}
+
+/// What is at the target, and whether it may be replaced.
+fn check_target(target: &Path, overwrite: Overwrite) -> Result<Existing> {
+    let exists = || Error::Exists {
+        path: target.to_path_buf(),
+    };
+    let meta = match fs::symlink_metadata(target) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Existing::Nothing),
+        Err(e) => return Err(Error::io(target, "inspect", e)),
+        Ok(m) => m,
+    };
+    if meta.is_dir() {
+        let mut entries = fs::read_dir(target).map_err(|e| Error::io(target, "list", e))?;
+        if entries.next().is_none() {
+            return Ok(Existing::EmptyFolder);
+        }
+        let bag =
+            fs::symlink_metadata(target.join(crate::bundle::BAGIT_TXT)).is_ok_and(|m| m.is_file());
+        if !bag {
+            return Err(Error::ExistsKept {
+                path: target.to_path_buf(),
+            });
+        }
+    }
+    match overwrite {
+        Overwrite::Refuse => Err(exists()),
+        Overwrite::Replace => Ok(Existing::Replaceable),
     }
 }
 

@@ -26,7 +26,7 @@ pub const PIPELINE_MIN: u64 = 8 << 20;
 
 /// The SHA-256 instructions the `sha2` crate uses on this CPU. It picks its
 /// backend at run time with the same feature test (`sha`, `sse2`, `ssse3`,
-/// `sse4.1` on x86; `sha2` on AArch64); the benchmark prints this to show the
+/// `sse4.1` on x86; `sha2` on AArch64 Linux); the benchmark prints this to show the
 /// figures come from the hardware path.
 pub fn sha256_backend() -> &'static str {
     #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
@@ -39,7 +39,9 @@ pub fn sha256_backend() -> &'static str {
             return "x86 SHA extensions (SHA-NI)";
         }
     }
-    #[cfg(target_arch = "aarch64")]
+    // sha2 0.10 uses the ARMv8 instructions only with its `asm` feature,
+    // which Cargo.toml enables on Linux only.
+    #[cfg(all(target_arch = "aarch64", target_os = "linux"))]
     {
         if std::arch::is_aarch64_feature_detected!("sha2") {
             return "ARMv8 SHA-2 instructions";

@@ -17,8 +17,8 @@ use crate::output::{self, Overwrite};
 /// The largest key or signature file docseal reads.
 pub const MAX_KEY_FILE: u64 = 64 * 1024;
 
-/// Reads a small text file (a key or a signature), naming the file in every error.
-pub fn read_small_text(path: &Path) -> Result<String> {
+/// Reads a small file (a key or a signature), naming the file in every error.
+pub fn read_small_file(path: &Path) -> Result<Vec<u8>> {
     let file = File::open(path).map_err(|e| Error::io(path, "open", e))?;
     let mut buf = Vec::new();
     file.take(MAX_KEY_FILE + 1)
@@ -30,20 +30,83 @@ pub fn read_small_text(path: &Path) -> Result<String> {
             problem: format!("larger than {MAX_KEY_FILE} bytes; not a key file"),
         });
     }
-    String::from_utf8(buf).map_err(|_| Error::Key {
+    Ok(buf)
+}
+
+/// Reads a small file that must be UTF-8 text, naming the file in every error.
+pub fn read_small_text(path: &Path) -> Result<String> {
+    String::from_utf8(read_small_file(path)?).map_err(|_| Error::Key {
         path: path.to_path_buf(),
         problem: "not UTF-8 text; not a key file".into(),
     })
 }
 
-/// Reads a minisign public key file.
+/// A key or signature read from a file, with what was tolerated in it
+/// (each note one phrase, e.g. "CRLF line endings read as LF").
+#[derive(Debug)]
+pub struct Loaded<T> {
+    /// What was read.
+    pub value: T,
+    /// The departures from minisign's canonical file that were accepted.
+    pub notes: Vec<String>,
+}
+
+/// Reads a minisign public key file as stock minisign reads it.
 pub fn read_public_key(path: &Path) -> Result<PublicKey> {
-    let text = read_small_text(path)?;
-    PublicKey::parse(&text).map_err(|e| Error::Key {
-        path: path.to_path_buf(),
-        problem: e.to_string(),
+    load_public_key(path).map(|l| l.value)
+}
+
+/// Reads a minisign public key file as stock minisign reads it, with the
+/// tolerances taken ([`minisign::Tolerance`]).
+pub fn load_public_key(path: &Path) -> Result<Loaded<PublicKey>> {
+    let bytes = read_small_file(path)?;
+    let (value, tolerated) = PublicKey::parse_file(&bytes).map_err(|e| key_error(path, e))?;
+    Ok(Loaded {
+        value,
+        notes: tolerated.iter().map(ToString::to_string).collect(),
     })
 }
+
+/// Parses a public key given inline (`-P`), as `minisign -P` takes it: the
+/// base64 line alone.
+pub fn inline_public_key(b64: &str) -> Result<PublicKey> {
+    PublicKey::from_base64(b64).map_err(|e| Error::Key {
+        path: format!("-P {b64}").into(),
+        problem: format!("not a minisign public key: {e} (give a key file with -p)"),
+    })
+}
+
+/// Reads a minisign signature file (as `sign --minisig` takes it) as stock
+/// minisign reads it, with the tolerances taken.
+pub fn load_signature(path: &Path) -> Result<Loaded<minisign::Signature>> {
+    let bytes = read_small_file(path)?;
+    let (value, tolerated) =
+        minisign::Signature::parse_file(&bytes).map_err(|e| Error::Signature {
+            path: path.to_path_buf(),
+            problem: e.to_string(),
+        })?;
+    Ok(Loaded {
+        value,
+        notes: tolerated.iter().map(ToString::to_string).collect(),
+    })
+}
+
+/// When to try the empty passphrase on an encrypted key before asking for
+/// one: `rsign generate` (and `rsign generate -W`) encrypts with an empty
+/// passphrase, and such a key should work with nothing set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TryEmpty {
+    /// Never (a passphrase was given).
+    Never,
+    /// Only when it costs little: scrypt memory at most [`CHEAP_MEMLIMIT`]
+    /// (rsign's cost is 32 MiB; minisign's is 1 GiB, seconds of work).
+    IfCheap,
+    /// Always (there is no other way to get a passphrase).
+    Always,
+}
+
+/// The scrypt memory limit up to which [`TryEmpty::IfCheap`] tries the empty passphrase.
+pub const CHEAP_MEMLIMIT: u64 = 64 << 20;
 
 /// Reads a minisign secret key file and unlocks it, calling `passphrase`
 /// only when the key is encrypted.
@@ -51,26 +114,56 @@ pub fn read_secret_key(
     path: &Path,
     passphrase: &mut dyn FnMut() -> Result<Zeroizing<Vec<u8>>>,
 ) -> Result<SecretKey> {
-    let text = Zeroizing::new(read_small_text(path)?);
-    let file = SecretKeyFile::parse(&text).map_err(|e| Error::Key {
-        path: path.to_path_buf(),
-        problem: e.to_string(),
-    })?;
+    load_secret_key(path, TryEmpty::Never, passphrase).map(|l| l.value)
+}
+
+/// Reads a secret key file as stock minisign reads it and unlocks it: first
+/// with the empty passphrase when `try_empty` says so (noting it when that
+/// works), else with what `passphrase` gives, called only when needed.
+pub fn load_secret_key(
+    path: &Path,
+    try_empty: TryEmpty,
+    passphrase: &mut dyn FnMut() -> Result<Zeroizing<Vec<u8>>>,
+) -> Result<Loaded<SecretKey>> {
+    let bytes = Zeroizing::new(read_small_file(path)?);
+    let (file, tolerated) = SecretKeyFile::parse_file(&bytes).map_err(|e| key_error(path, e))?;
+    let mut notes: Vec<String> = tolerated.iter().map(ToString::to_string).collect();
+    let unlock_error = |e| match e {
+        minisign::Error::WrongPassphrase => Error::WrongPassphrase {
+            path: path.to_path_buf(),
+        },
+        other => key_error(path, other),
+    };
+    if let Some(kdf) = file.kdf_params() {
+        let cheap = kdf.memlimit <= CHEAP_MEMLIMIT;
+        if try_empty == TryEmpty::Always || (try_empty == TryEmpty::IfCheap && cheap) {
+            match file.unlock(Some(b"")) {
+                Ok(value) => {
+                    notes.push("encrypted with an empty passphrase".into());
+                    return Ok(Loaded { value, notes });
+                }
+                Err(minisign::Error::WrongPassphrase) => {}
+                Err(e) => return Err(unlock_error(e)),
+            }
+        }
+    }
     let pass = if file.is_encrypted() {
         Some(passphrase()?)
     } else {
         None
     };
-    file.unlock(pass.as_ref().map(|p| p.as_slice()))
-        .map_err(|e| match e {
-            minisign::Error::WrongPassphrase => Error::WrongPassphrase {
-                path: path.to_path_buf(),
-            },
-            other => Error::Key {
-                path: path.to_path_buf(),
-                problem: other.to_string(),
-            },
-        })
+    let value = file
+        .unlock(pass.as_ref().map(|p| p.as_slice()))
+        .map_err(unlock_error)?;
+    Ok(Loaded { value, notes })
+}
+
+/// A key file error naming the file.
+fn key_error(path: &Path, e: minisign::Error) -> Error {
+    Error::Key {
+        path: path.to_path_buf(),
+        problem: e.to_string(),
+    }
 }
 
 /// Creates a new key pair and writes both files (the secret one 0600),

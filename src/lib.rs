@@ -13,8 +13,8 @@
 //!
 //! Modules by responsibility:
 //! - names and formats: [`bagpath`], [`bagit`], [`manifest`], [`description`], [`minisign`], [`container`];
-//! - operations: [`scan`] + [`pack`], [`verify`] (one file per check; + [`verify_citations`]), [`list`], [`extract`], [`cosign`], [`history`];
-//! - results: [`report`], [`render`], [`escape`], [`error`]; plumbing: [`output`], [`keys`], [`progress`], [`time`];
+//! - operations: [`scan`] + [`pack`], [`verify`] (one file per check; + [`verify_citations`]), [`list`], [`extract`], [`cosign`], [`history`], [`bagcheck`] (any BagIt bag);
+//! - results: [`report`], [`render`], [`escape`], [`error`]; plumbing: [`output`], [`interrupt`], [`keys`], [`progress`], [`time`];
 //! - quotations: [`citations`].
 
 #![forbid(unsafe_code)]
@@ -24,6 +24,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod bagcheck;
 pub mod bagit;
 pub mod bagpath;
 pub mod bundle;
@@ -39,6 +40,8 @@ pub mod extract;
 pub mod hashing;
 #[cfg(feature = "cli")]
 pub mod history;
+#[cfg(feature = "cli")]
+pub mod interrupt;
 #[cfg(feature = "cli")]
 pub mod keys;
 #[cfg(feature = "cli")]

@@ -46,9 +46,7 @@ pub struct ListReport<'a> {
 impl ListReport<'_> {
     /// The JSON document (one object, a trailing newline).
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
-        s.push('\n');
-        s
+        crate::escape::to_json_pretty(self)
     }
 }
 

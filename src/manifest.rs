@@ -109,6 +109,9 @@ pub struct FileRecord {
     /// For sources: the source's id in `sources`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_id: Option<String>,
+    /// Free-text remarks from the file's `[[files]]` entry in the description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
 }
 
 impl BundleManifest {

@@ -6,6 +6,10 @@
 //! the complete new file, never a partial one. An existing destination is
 //! replaced only when the caller allows it; a destination that is a folder
 //! is never replaced. Secret keys are created with mode 0600 from the start.
+//! Temporary files are registered with [`crate::interrupt`], so a signal
+//! removes them too. A destination spelt `-` is refused: it is the usual
+//! name of stdout, and a file named `-` is never created by accident
+//! (`./-` names such a file on purpose).
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -28,6 +32,7 @@ pub struct PendingFile {
     tmp: tempfile::NamedTempFile,
     dest: PathBuf,
     overwrite: Overwrite,
+    registration: crate::interrupt::Registration,
 }
 
 impl PendingFile {
@@ -50,10 +55,12 @@ impl PendingFile {
         let tmp = builder
             .tempfile_in(&dir)
             .map_err(|e| Error::io(dest, "create a temporary file beside", e))?;
+        let registration = crate::interrupt::register(tmp.path());
         Ok(PendingFile {
             tmp,
             dest: dest.to_path_buf(),
             overwrite,
+            registration,
         })
     }
 
@@ -77,11 +84,15 @@ impl PendingFile {
             .map_err(|e| Error::io(&dest, "flush to disk", e))?;
         // Checked again: the destination may have appeared while we worked.
         check_destination(&dest, self.overwrite)?;
-        match self.overwrite {
+        // No signal cleanup between the rename and the unregistration.
+        let mut held = crate::interrupt::hold();
+        let persisted = match self.overwrite {
             Overwrite::Replace => self.tmp.persist(&dest).map(drop),
             Overwrite::Refuse => self.tmp.persist_noclobber(&dest).map(drop),
-        }
-        .map_err(|e| {
+        };
+        held.release(self.registration);
+        drop(held);
+        persisted.map_err(|e| {
             if e.error.kind() == std::io::ErrorKind::AlreadyExists {
                 Error::Exists { path: dest.clone() }
             } else {
@@ -103,8 +114,10 @@ pub fn write_file(dest: &Path, data: &[u8], overwrite: Overwrite, secret: bool) 
     pending.commit()
 }
 
-/// Refuses a destination that is a folder, or that exists when `overwrite` refuses.
+/// Refuses a destination that is a folder, or that exists when `overwrite`
+/// refuses, or that is spelt `-` (see the module documentation).
 pub fn check_destination(dest: &Path, overwrite: Overwrite) -> Result<()> {
+    refuse_dash(dest)?;
     match fs::symlink_metadata(dest) {
         Ok(meta) if meta.is_dir() => Err(Error::input(dest, "is a folder, not a file")),
         Ok(_) if overwrite == Overwrite::Refuse => Err(Error::Exists {
@@ -113,6 +126,40 @@ pub fn check_destination(dest: &Path, overwrite: Overwrite) -> Result<()> {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(Error::io(dest, "inspect", e)),
+    }
+}
+
+/// Refuses an output path spelt `-`: only `pack -o -` writes to stdout,
+/// and it handles `-` before any file is opened.
+pub fn refuse_dash(dest: &Path) -> Result<()> {
+    if dest.as_os_str() == "-" {
+        return Err(Error::Usage(
+            "-: this output cannot be stdout (only pack -o - writes to stdout); \
+             write ./- for a file named \"-\""
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// True when `a` and `b` are the same file: the same device and inode on
+/// Unix (so two spellings, a symlink or a hard link are recognised), the
+/// same canonical path elsewhere. False when either does not exist.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (fs::metadata(a), fs::metadata(b)) {
+            (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        match (fs::canonicalize(a), fs::canonicalize(b)) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        }
     }
 }
 
@@ -229,6 +276,39 @@ mod tests {
             1,
             "no temp file left"
         );
+    }
+
+    #[test]
+    fn a_dash_is_refused_and_creates_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = write_file(Path::new("-"), b"x", Overwrite::Replace, false).unwrap_err();
+        assert!(matches!(err, Error::Usage(_)), "{err}");
+        assert!(!Path::new("-").exists());
+        let dashed = dir.path().join("-");
+        write_file(&dashed, b"x", Overwrite::Refuse, false).unwrap();
+        assert_eq!(fs::read(&dashed).unwrap(), b"x", "./- is a file on purpose");
+    }
+
+    #[test]
+    fn same_file_sees_through_spellings_and_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.zip");
+        fs::write(&a, b"x").unwrap();
+        let b = dir.path().join("sub/../a.zip");
+        fs::create_dir(dir.path().join("sub")).unwrap();
+        assert!(same_file(&a, &b));
+        assert!(!same_file(&a, &dir.path().join("missing")));
+        fs::write(dir.path().join("c.zip"), b"x").unwrap();
+        assert!(!same_file(&a, &dir.path().join("c.zip")));
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.zip");
+            std::os::unix::fs::symlink(&a, &link).unwrap();
+            assert!(same_file(&a, &link));
+            let hard = dir.path().join("hard.zip");
+            fs::hard_link(&a, &hard).unwrap();
+            assert!(same_file(&hard, &a));
+        }
     }
 
     #[test]

@@ -23,15 +23,19 @@ use crate::bagpath::BagPath;
 use crate::bundle::{self, BAGIT_TXT, BAG_INFO, PAYLOAD_MANIFEST, TAG_MANIFEST};
 use crate::citations::{self, CitationRecord};
 use crate::container::ZipWriter;
-use crate::description::{Description, Role};
+use crate::description::Description;
 use crate::error::{Error, Result};
 use crate::hashing::HashPipe;
 use crate::manifest::{self, BundleManifest, FileRecord, Identity, Supersedes, MANIFEST_FILE};
 use crate::minisign::{KeyId, SecretKey};
 use crate::output::{Overwrite, PendingFile, Writeback};
 use crate::progress::Progress;
-use crate::scan::{self, InputFile};
+use crate::scan;
 use crate::time;
+
+mod plan;
+
+use plan::Planned;
 
 /// What to pack and where.
 #[derive(Clone, Debug)]
@@ -46,6 +50,10 @@ pub struct PackOptions<'a> {
     pub created: u64,
     /// The previous version this bundle supersedes: its manifest and tag-manifest digest.
     pub supersedes: Option<(BundleManifest, [u8; 32])>,
+    /// Also pack hidden files and folders (see [`scan::ScanOptions`]).
+    pub include_hidden: bool,
+    /// Glob patterns of files and folders to leave out.
+    pub exclude: &'a [String],
 }
 
 /// What pack produced.
@@ -63,24 +71,35 @@ pub struct PackSummary {
     pub key_id: KeyId,
     /// Number of citations checked and bound.
     pub citations: usize,
-}
-
-/// A payload file with its role in the bundle.
-struct Planned<'a> {
-    input: &'a InputFile,
-    role: Role,
-    title: String,
-    source_id: Option<String>,
-    /// Kept in memory while written, for the citation check (statement and cited sources).
-    capture: bool,
+    /// What was left out of the folder, and why.
+    pub left_out: Vec<scan::LeftOut>,
+    /// Things the user should know that did not stop the pack (one line each).
+    pub warnings: Vec<String>,
 }
 
 /// Packs `opts.dir` into `opts.output`, signed by `key`.
 pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Result<PackSummary> {
-    let scanned = scan::scan(opts.dir)?;
+    let scan_opts = scan::ScanOptions {
+        include_hidden: opts.include_hidden,
+        exclude: opts.exclude,
+        output: Some(opts.output),
+    };
+    // Problems of the folder and of the description are reported together.
+    let (scanned, mut problems) = scan::scan_all(opts.dir, &scan_opts)?;
     let description = scanned.description.unwrap_or_default();
-    let planned = plan(opts.dir, &description, &scanned.files)?;
+    let planned = plan::plan(opts.dir, &description, &scanned.files, &scanned.left_out);
+    let planned = match planned {
+        Ok(p) if problems.is_empty() => p,
+        Ok(_) => return Err(Error::all(problems)),
+        Err(missing) => {
+            problems.extend(missing);
+            return Err(Error::all(problems));
+        }
+    };
     let identity = identity(opts, &description, key)?;
+    let warnings = plan::retrieval_warning(&identity.created, &description)
+        .into_iter()
+        .collect();
     let mut pending = PendingFile::create(opts.output, opts.overwrite, false)?;
     let out = opts.output;
     let total: u64 = planned.iter().map(|p| p.input.size).sum();
@@ -173,6 +192,8 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
         bytes: manifest.files.iter().map(|f| f.size).sum(),
         key_id: key.key_id(),
         citations: manifest.citations.len(),
+        left_out: scanned.left_out,
+        warnings,
     })
 }
 
@@ -255,6 +276,7 @@ fn record(p: &Planned, size: u64, sha256: String) -> Result<FileRecord> {
         sha256,
         title: p.title.clone(),
         source_id: p.source_id.clone(),
+        notes: p.notes.clone(),
     })
 }
 
@@ -314,54 +336,6 @@ fn write_payload<W: Write + Seek>(
 fn data_path(rel: &BagPath) -> Result<BagPath> {
     BagPath::new(&format!("data/{}", rel.as_str()))
         .map_err(|e| Error::Usage(format!("{}: {e}", rel.as_str())))
-}
-
-/// Gives each payload file its role and title from the description.
-fn plan<'a>(dir: &Path, d: &Description, files: &'a [InputFile]) -> Result<Vec<Planned<'a>>> {
-    let cited: Vec<&str> = d.citations.iter().map(|c| c.source.as_str()).collect();
-    let mut described: BTreeMap<&str, (Role, String, Option<String>, bool)> = BTreeMap::new();
-    if let Some(s) = &d.statement {
-        described.insert(&s.path, (Role::Statement, s.title.clone(), None, true));
-    }
-    for s in &d.sources {
-        let capture = cited.contains(&s.id.as_str());
-        let entry = (Role::Source, s.title.clone(), Some(s.id.clone()), capture);
-        described.insert(&s.path, entry);
-    }
-    for f in &d.files {
-        let title = f
-            .title
-            .clone()
-            .unwrap_or_else(|| Description::default_title(&f.path));
-        described.insert(&f.path, (f.role, title, None, false));
-    }
-    for path in described.keys() {
-        if !files.iter().any(|f| f.rel.as_str() == *path) {
-            return Err(Error::input(
-                &dir.join(crate::description::DESCRIPTION_FILE),
-                format!("describes {path:?}, which is not a regular file in the folder"),
-            ));
-        }
-    }
-    Ok(files
-        .iter()
-        .map(|input| {
-            let (role, title, source_id, capture) = described
-                .get(input.rel.as_str())
-                .cloned()
-                .unwrap_or_else(|| {
-                    let title = Description::default_title(input.rel.as_str());
-                    (Role::Attachment, title, None, false)
-                });
-            Planned {
-                input,
-                role,
-                title,
-                source_id,
-                capture,
-            }
-        })
-        .collect())
 }
 
 /// The bundle's identity: name, identifier, version, time.
@@ -487,7 +461,20 @@ fn bind_citations(
         statement: text(&statement.path)?,
         sources,
     };
-    citations::bind(&d.citations, &texts).map_err(|e| Error::input(&desc_path, e.to_string()))
+    citations::bind(&d.citations, &texts).map_err(|first| {
+        // Bind each alone to name every citation that fails, not only the first.
+        let all: Vec<Error> = d
+            .citations
+            .iter()
+            .filter_map(|c| citations::bind(std::slice::from_ref(c), &texts).err())
+            .map(|e| Error::input(&desc_path, e.to_string()))
+            .collect();
+        if all.is_empty() {
+            Error::input(&desc_path, first.to_string())
+        } else {
+            Error::all(all)
+        }
+    })
 }
 
 /// The JSON manifest, with description paths rewritten into `data/`.
@@ -618,6 +605,8 @@ pub fn previous_version(path: &Path) -> Result<(BundleManifest, [u8; 32])> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::description::Role;
+    use crate::scan::InputFile;
     use std::path::PathBuf;
 
     fn planned(input: &InputFile) -> Planned<'_> {
@@ -627,6 +616,7 @@ mod tests {
             title: "t".into(),
             source_id: None,
             capture: false,
+            notes: None,
         }
     }
 

@@ -29,9 +29,7 @@ pub fn run(a: HistoryArgs) -> Result<i32> {
     opts.same_signers = a.same_signers;
     let h = docseal::history::history(&a.bundles, &opts)?;
     if a.json {
-        let mut s = serde_json::to_string_pretty(&h).unwrap_or_default();
-        s.push('\n');
-        super::print_out(&s)?;
+        super::print_out(&docseal::escape::to_json_pretty(&h))?;
     } else {
         let mut s = String::new();
         for v in &h.versions {

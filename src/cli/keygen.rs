@@ -10,12 +10,12 @@ use docseal::output::Overwrite;
 /// Arguments of `keygen`.
 #[derive(Args, Debug)]
 pub struct KeygenArgs {
-    /// Where to write the secret key (created 0600).
+    /// Where to write the secret key (created 0600) [default: $DOCSEAL_SECRET_KEY, else $DOCSEAL_HOME/docseal.key].
     #[arg(short = 's', long = "secret-key", value_name = "PATH")]
-    secret_key: PathBuf,
-    /// Where to write the public key.
+    secret_key: Option<PathBuf>,
+    /// Where to write the public key [default: the secret key's path with .pub for .key].
     #[arg(short = 'p', long = "public-key", value_name = "PATH")]
-    public_key: PathBuf,
+    public_key: Option<PathBuf>,
     /// Do not encrypt the secret key (for automation; keep the file safe).
     #[arg(short = 'W', long)]
     no_passphrase: bool,
@@ -31,21 +31,29 @@ pub struct KeygenArgs {
 }
 
 pub fn run(a: KeygenArgs) -> Result<i32> {
+    let secret_key = match &a.secret_key {
+        Some(p) => p.clone(),
+        None => super::keyfiles::default_secret_key_for_writing()?,
+    };
+    let public_key = a
+        .public_key
+        .clone()
+        .unwrap_or_else(|| super::keyfiles::public_beside(&secret_key));
     let overwrite = if a.force {
         Overwrite::Replace
     } else {
         Overwrite::Refuse
     };
-    docseal::output::check_destination(&a.secret_key, overwrite)?;
-    docseal::output::check_destination(&a.public_key, overwrite)?;
+    docseal::output::check_destination(&secret_key, overwrite)?;
+    docseal::output::check_destination(&public_key, overwrite)?;
     let pass = if a.no_passphrase {
         None
     } else {
-        Some(super::passphrase::new(&a.secret_key)?)
+        Some(super::passphrase::new(&secret_key)?)
     };
     let public = docseal::keys::generate(
-        &a.secret_key,
-        &a.public_key,
+        &secret_key,
+        &public_key,
         pass.as_ref().map(|p| p.as_slice()),
         KdfParams::default(),
         overwrite,
@@ -55,13 +63,13 @@ pub fn run(a: KeygenArgs) -> Result<i32> {
         eprintln!(
             "docseal: key {} written: secret key {}{}, public key {}",
             public.key_id(),
-            a.secret_key.display(),
+            secret_key.display(),
             if a.no_passphrase {
                 " (NOT encrypted)"
             } else {
                 ""
             },
-            a.public_key.display()
+            public_key.display()
         );
     }
     Ok(exit::OK)

@@ -25,7 +25,7 @@ pub struct ListArgs {
 pub fn run(a: ListArgs) -> Result<i32> {
     let limits = docseal::container::Limits::default();
     let listing = docseal::list::list(&a.bundle, &limits)?;
-    let verify = !a.trust.public_keys.is_empty() || a.trust.keyring.is_some();
+    let verify = a.trust.given();
     let report = if verify {
         let opts = super::load_trusted(&a.trust)?;
         Some(docseal::verify::verify(&a.bundle, &opts, &docseal::progress::Silent)?.report)

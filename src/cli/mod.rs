@@ -1,38 +1,32 @@
 //! Command-line definitions (clap) and dispatch. Library types never depend
 //! on clap: arguments become library options here.
 
+mod bag_only;
+mod completions;
 mod extract;
+mod help;
 mod history;
+mod keyfiles;
 mod keygen;
 mod list;
 mod pack;
 mod passphrase;
 mod progress;
 mod sign;
+mod signals;
+mod trust;
 mod verify;
 
+pub use trust::{load_trusted, TrustArgs};
+
 use std::io::{self, Write};
-use std::path::PathBuf;
 
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use docseal::error::{exit, Error, Result};
-
-const EXIT_CODES: &str = "\
-Exit codes:
-  0  success; a verified bundle is valid
-  1  bundle rejected: content damaged, altered or malformed; or a rollback, fork,
-     other lineage or new signer (--not-older-than, --same-signers)
-  2  usage error, or a path that cannot be a bundle (a URL, a pipe, a device)
-  3  bundle intact but not signed by enough trusted keys
-  4  bad input other than the bundle (key, signature, passphrase, folder,
-     description, a --not-older-than bundle that does not verify)
-  5  I/O error
-  6  output exists (use --force)
-  101 a bug (a panic): please report it";
 
 /// Signed, hash-manifested BagIt bundles of a statement and its sources.
 #[derive(Parser, Debug)]
-#[command(name = "docseal", version, about, after_help = EXIT_CODES)]
+#[command(name = "docseal", version, about)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -54,27 +48,20 @@ enum Command {
     Sign(sign::SignArgs),
     /// Verify the versions of a bundle as a chain and show what changed.
     History(history::HistoryArgs),
+    /// Print shell completions (bash, zsh, fish, powershell, elvish) on stdout.
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff) on stdout, e.g. `docseal man > docseal.1`.
+    Man,
 }
 
-/// Trusted keys, shared by verify, list and extract.
-#[derive(Args, Debug, Clone, Default)]
-pub struct TrustArgs {
-    /// A minisign public key file you trust (repeatable).
-    #[arg(short = 'p', long = "public-key", value_name = "PATH")]
-    pub public_keys: Vec<PathBuf>,
-    /// A folder of minisign .pub files you trust (e.g. keys/).
-    #[arg(long, value_name = "DIR")]
-    pub keyring: Option<PathBuf>,
-    /// How many distinct trusted keys must have signed.
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
-    pub threshold: u16,
-    /// Accept a re-zipped bundle whose content and signatures verify (the report says so).
-    #[arg(long)]
-    pub allow_repacked: bool,
+/// The whole command line definition, as `--help` and completions show it.
+pub fn command() -> clap::Command {
+    base_command().after_help(help::after_help())
 }
 
-/// Parses the command line; on failure clap has printed the message.
-pub fn parse() -> std::result::Result<Cli, i32> {
+/// The command line definition without the reference text after the
+/// options (the man page gives that its own sections).
+fn base_command() -> clap::Command {
     // `--version` names the SHA-256 backend, detected at run time.
     static LONG_VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let long = LONG_VERSION.get_or_init(|| {
@@ -84,8 +71,12 @@ pub fn parse() -> std::result::Result<Cli, i32> {
             docseal::hashing::sha256_backend()
         )
     });
-    let command = Cli::command().long_version(long.as_str());
-    let parsed = command
+    Cli::command().long_version(long.as_str())
+}
+
+/// Parses the command line; on failure clap has printed the message.
+pub fn parse() -> std::result::Result<Cli, i32> {
+    let parsed = command()
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m));
     parsed.map_err(|e| {
@@ -108,18 +99,37 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Extract(a) => extract::run(a),
         Command::Sign(a) => sign::run(a),
         Command::History(a) => history::run(a),
+        Command::Completions(a) => completions::completions(a),
+        Command::Man => completions::man(),
     }
 }
 
-/// Renders an error once: one line, plus an optional hint line.
+/// The most problems printed one per line for one error; the rest are counted.
+const MAX_PROBLEMS: usize = 50;
+
+/// Renders an error once: one line (one per problem when there are
+/// several), plus an optional hint line.
 pub fn print_error(e: &Error) {
     let mut err = io::stderr().lock();
-    let _ = writeln!(
-        err,
-        "docseal: error: {}",
-        docseal::report::escape(&e.to_string())
-    );
-    if let Some(h) = e.hint() {
+    let all = e.each();
+    for one in all.iter().take(MAX_PROBLEMS) {
+        let _ = writeln!(
+            err,
+            "docseal: error: {}",
+            docseal::report::escape(&one.to_string())
+        );
+    }
+    if all.len() > MAX_PROBLEMS {
+        let _ = writeln!(
+            err,
+            "docseal: error: and {} more problems",
+            all.len() - MAX_PROBLEMS
+        );
+    }
+    if all.len() > 1 {
+        let _ = writeln!(err, "docseal: {} problems; nothing was written", all.len());
+    }
+    if let Some(h) = all.iter().find_map(Error::hint) {
         let _ = writeln!(err, "hint: {h}");
     }
 }
@@ -133,37 +143,4 @@ pub fn print_out(s: &str) -> Result<()> {
         }
         _ => Ok(()),
     }
-}
-
-/// Loads the trusted keys named by `--public-key` and `--keyring`.
-pub fn load_trusted(t: &TrustArgs) -> Result<docseal::verify::VerifyOptions> {
-    let mut trusted = Vec::new();
-    let mut paths = t.public_keys.clone();
-    if let Some(dir) = &t.keyring {
-        let mut ring: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| Error::io(dir, "list the keyring", e))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "pub"))
-            .collect();
-        ring.sort();
-        if ring.is_empty() {
-            return Err(Error::input(dir, "keyring holds no .pub files"));
-        }
-        paths.extend(ring);
-    }
-    for p in paths {
-        let key = docseal::keys::read_public_key(&p)?;
-        trusted.push(docseal::verify::TrustedKey::from_file(
-            key,
-            &p.display().to_string(),
-        ));
-    }
-    Ok(docseal::verify::VerifyOptions {
-        trusted,
-        threshold: usize::from(t.threshold),
-        allow_repacked: t.allow_repacked,
-        limits: docseal::container::Limits::default(),
-        not_older_than: None,
-        same_signers: false,
-    })
 }

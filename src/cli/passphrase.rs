@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use docseal::error::{Error, Result};
+use docseal::keys::TryEmpty;
 use zeroize::Zeroizing;
 
 /// The environment variable holding a passphrase for automation.
@@ -41,6 +42,20 @@ pub fn new(key: &Path) -> Result<Zeroizing<Vec<u8>>> {
         });
     }
     Ok(p)
+}
+
+/// When to try the empty passphrase before asking for one (keys made by
+/// `rsign generate` with an empty password): never when
+/// `DOCSEAL_PASSPHRASE` is set; when cheap if a terminal could be asked
+/// (where an empty answer works too); always if nothing could be asked.
+pub fn try_empty() -> TryEmpty {
+    if std::env::var_os(ENV).is_some() {
+        TryEmpty::Never
+    } else if std::io::stdin().is_terminal() || std::io::stderr().is_terminal() {
+        TryEmpty::IfCheap
+    } else {
+        TryEmpty::Always
+    }
 }
 
 fn from_env() -> Option<Zeroizing<Vec<u8>>> {

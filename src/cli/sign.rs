@@ -9,18 +9,23 @@ use docseal::output::Overwrite;
 
 /// Arguments of `sign`.
 #[derive(Args, Debug)]
-#[command(group(clap::ArgGroup::new("how").required(true).args(["secret_key", "minisig"])))]
+#[command(group(clap::ArgGroup::new("signer_key").args(["public_key", "public_key_string"])))]
 pub struct SignArgs {
     /// The bundle to co-sign.
     #[arg(value_name = "BUNDLE.zip")]
     bundle: PathBuf,
-    /// Sign with this secret key (minisign format).
-    #[arg(short = 's', long = "secret-key", value_name = "PATH")]
+    /// Sign with this secret key (minisign format) [default: $DOCSEAL_SECRET_KEY, else $DOCSEAL_HOME/docseal.key].
+    #[arg(
+        short = 's',
+        long = "secret-key",
+        value_name = "PATH",
+        conflicts_with = "minisig"
+    )]
     secret_key: Option<PathBuf>,
     /// Add this signature made by stock minisign over the bundle's tagmanifest-sha256.txt.
-    #[arg(long, value_name = "FILE", requires = "public_key")]
+    #[arg(long, value_name = "FILE", requires = "signer_key")]
     minisig: Option<PathBuf>,
-    /// With --minisig: the signer's public key; the signature is checked before it is added.
+    /// With --minisig: the signer's public key file; the signature is checked before it is added.
     #[arg(
         short = 'p',
         long = "public-key",
@@ -28,6 +33,14 @@ pub struct SignArgs {
         requires = "minisig"
     )]
     public_key: Option<PathBuf>,
+    /// With --minisig: the signer's public key inline, as its base64 line (as `minisign -P` takes it).
+    #[arg(
+        short = 'P',
+        long = "public-key-string",
+        value_name = "BASE64",
+        requires = "minisig"
+    )]
+    public_key_string: Option<String>,
     /// Write the co-signed bundle here instead of replacing BUNDLE.zip.
     #[arg(short = 'o', long, value_name = "OUT.zip")]
     output: Option<PathBuf>,
@@ -40,6 +53,9 @@ pub struct SignArgs {
 }
 
 pub fn run(a: SignArgs) -> Result<i32> {
+    if let Some(o) = &a.output {
+        docseal::output::refuse_dash(o)?;
+    }
     if a.output.is_none() && a.bundle.is_dir() {
         return Err(Error::Usage(format!(
             "{}: an unpacked folder cannot be signed in place; give --output OUT.zip",
@@ -57,24 +73,23 @@ pub fn run(a: SignArgs) -> Result<i32> {
         ),
         None => (a.bundle.clone(), Overwrite::Replace),
     };
-    let id = if let Some(path) = &a.secret_key {
-        let key = docseal::keys::read_secret_key(path, &mut || super::passphrase::unlock(path))?;
-        cosign::sign(&a.bundle, CoSigner::Key(&key), &output, overwrite)?
-    } else if let Some(path) = &a.minisig {
-        let text = docseal::keys::read_small_text(path)?;
-        let sig = docseal::minisign::Signature::parse(&text).map_err(|e| Error::Signature {
-            path: path.clone(),
-            problem: e.to_string(),
-        })?;
-        let key = a
-            .public_key
-            .as_deref()
-            .map(docseal::keys::read_public_key)
-            .transpose()?;
+    let id = if let Some(path) = &a.minisig {
+        let loaded = docseal::keys::load_signature(path)?;
+        super::keyfiles::print_notes(path, &loaded.notes);
+        let key = match (&a.public_key, &a.public_key_string) {
+            (Some(p), _) => {
+                let k = docseal::keys::load_public_key(p)?;
+                super::keyfiles::print_notes(p, &k.notes);
+                Some(k.value)
+            }
+            (None, Some(b64)) => Some(docseal::keys::inline_public_key(b64)?),
+            (None, None) => None,
+        };
+        super::signals::install();
         cosign::sign(
             &a.bundle,
             CoSigner::Minisig {
-                sig: Box::new(sig),
+                sig: Box::new(loaded.value),
                 key,
                 origin: path,
             },
@@ -82,7 +97,11 @@ pub fn run(a: SignArgs) -> Result<i32> {
             overwrite,
         )?
     } else {
-        return Err(Error::Usage("give --secret-key or --minisig".into()));
+        let path = super::keyfiles::secret_key_path(a.secret_key.as_deref())?;
+        let key = super::keyfiles::load_secret_key(&path)?;
+        // After the passphrase prompt, whose terminal state a signal must not strand.
+        super::signals::install();
+        cosign::sign(&a.bundle, CoSigner::Key(&key), &output, overwrite)?
     };
     if !a.quiet {
         eprintln!(

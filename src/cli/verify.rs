@@ -29,6 +29,9 @@ pub struct VerifyArgs {
     /// Show every file and every finding, and lines of any length.
     #[arg(short = 'v', long)]
     verbose: bool,
+    /// Check any BagIt bag (zip or folder) as RFC 8493 and bagit-python do; no signatures.
+    #[arg(long, conflicts_with_all = ["public_keys", "keyring", "threshold", "allow_repacked", "not_older_than", "html"])]
+    bag_only: bool,
     /// Also write the report as a self-contained HTML file (to print or attach).
     #[arg(long, value_name = "REPORT.html")]
     html: Option<PathBuf>,
@@ -38,6 +41,9 @@ pub struct VerifyArgs {
 }
 
 pub fn run(a: VerifyArgs) -> Result<i32> {
+    if a.bag_only {
+        return super::bag_only::run(&a.bundle, a.json, a.quiet);
+    }
     let mut opts = super::load_trusted(&a.trust)?;
     opts.not_older_than = a.not_older_than.clone();
     opts.same_signers = a.same_signers;

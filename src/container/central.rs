@@ -18,6 +18,7 @@ use std::io::{self, BufReader, Read};
 
 use super::eocd::Located;
 use super::error::Error;
+use super::extras;
 use super::format::{self, CentralHeader, CENTRAL_LEN};
 use super::names::{check_name, NameKind};
 use super::stream::Span;
@@ -33,10 +34,17 @@ const S_IFMT: u32 = 0o170_000;
 const S_IFREG: u32 = 0o100_000;
 const S_IFDIR: u32 = 0o040_000;
 const S_IFLNK: u32 = 0o120_000;
+/// Setuid, setgid and sticky bits: `unzip` and bsdtar restore them.
+const S_ISUGT: u32 = 0o7000;
 /// MS-DOS directory attribute (low byte of the external attributes).
 const DOS_DIR: u32 = 0x10;
-/// Host number of Unix in "version made by" (APPNOTE §4.4.2.2).
-const HOST_UNIX: u16 = 3;
+/// MS-DOS attributes that change nothing about what is extracted:
+/// read-only, hidden, system, directory, archive, normal.
+const DOS_HARMLESS: u32 = 0x01 | 0x02 | 0x04 | DOS_DIR | 0x20 | 0x80;
+/// Windows' reparse point attribute: 7-Zip on Windows restores links.
+const DOS_REPARSE: u32 = 0x400;
+/// 7-Zip's "the high 16 bits are a Unix mode" attribute.
+const UNIX_EXTENSION: u32 = 0x8000;
 
 /// One accepted central directory record.
 #[derive(Debug)]
@@ -163,7 +171,15 @@ fn check_record(
     mode: Mode,
     limits: &Limits,
 ) -> Result<Record, Error> {
+    // Without the flag, Python and 7-Zip read the name as CP437, Info-ZIP
+    // as the local charset: each would extract another name.
+    if h.flags & format::FLAG_UTF8 == 0 && !raw.is_ascii() && raw.len() <= limits.max_name_len {
+        return Err(Error::NameEncoding {
+            entry: super::names::lossy(raw, raw.len()),
+        });
+    }
     let (name, kind) = check_name(raw, limits.max_name_len)?;
+    extras::check_block(extra, &name, "central header")?;
     let encrypted = format::FLAG_ENCRYPTED | format::FLAG_STRONG | format::FLAG_CD_ENCRYPTED;
     if h.flags & encrypted != 0 || h.method == format::METHOD_AES {
         return Err(Error::EncryptedEntry { entry: name });
@@ -175,8 +191,18 @@ fn check_record(
             return Err(Error::Zip64Unsupported { entry, what });
         }
     };
-    if mode == Mode::Canonical && h.flags & format::FLAG_DESCRIPTOR != 0 {
-        return Err(Error::DataDescriptor { entry: name });
+    extras::check_features(h.version_needed, h.flags, &name, "central header")?;
+    // An entry "on another disk" is one Info-ZIP looks for elsewhere.
+    if h.disk != 0 && h.disk != zip64::MARK16 {
+        return Err(Error::MultiDisk);
+    }
+    if h.flags & format::FLAG_DESCRIPTOR != 0 {
+        if mode == Mode::Canonical {
+            return Err(Error::DataDescriptor { entry: name });
+        }
+        if h.method == format::METHOD_STORED {
+            return Err(Error::StoredWithDescriptor { entry: name });
+        }
     }
     let rec = Record {
         index,
@@ -211,27 +237,48 @@ fn check_canonical_central(rec: &Record, extra: &[u8]) -> Result<(), Error> {
     }
 }
 
-/// Refuses links and special files; tells directories from files.
+/// Refuses links, special files and attributes that readers act upon;
+/// tells directories from files.
+///
+/// The high 16 bits are read as a Unix mode whatever the host byte of
+/// "version made by" says: Info-ZIP `unzip` does so for many hosts (and for
+/// MS-DOS archives whose high bits look like a mode), 7-Zip whenever bit
+/// 0x8000 is set, so a link cannot hide behind another host number.
 fn file_type(rec: &Record, mode: Mode) -> Result<NameKind, Error> {
     let (h, kind, name) = (&rec.h, rec.kind, rec.name.as_str());
     let not_regular = |what| Error::NotARegularFile {
         entry: name.to_owned(),
         what,
     };
-    let unix_mode = h.external >> 16;
-    let mut dir = kind == NameKind::Directory || h.external & DOS_DIR != 0;
-    // Only Unix hosts define the high 16 bits as a mode (APPNOTE §4.4.15).
-    if h.made_by >> 8 == HOST_UNIX && unix_mode != 0 {
-        match unix_mode & S_IFMT {
-            S_IFLNK => {
-                return Err(Error::Symlink {
-                    entry: name.to_owned(),
-                })
-            }
-            S_IFDIR => dir = true,
-            S_IFREG | 0 => {}
-            _ => return Err(not_regular("a device, fifo or socket")),
+    let unexpected = |what| Error::UnexpectedAttributes {
+        entry: name.to_owned(),
+        attributes: h.external,
+        what,
+    };
+    let (unix_mode, dos) = (h.external >> 16, h.external & 0xFFFF);
+    if dos & DOS_REPARSE != 0 {
+        return Err(Error::Symlink {
+            entry: name.to_owned(),
+        });
+    }
+    if dos & !(DOS_HARMLESS | UNIX_EXTENSION) != 0 {
+        return Err(unexpected(
+            "ms-dos attributes other than read-only, hidden, system, directory and archive",
+        ));
+    }
+    let mut dir = kind == NameKind::Directory || dos & DOS_DIR != 0;
+    match unix_mode & S_IFMT {
+        S_IFLNK => {
+            return Err(Error::Symlink {
+                entry: name.to_owned(),
+            })
         }
+        S_IFDIR => dir = true,
+        S_IFREG | 0 => {}
+        _ => return Err(not_regular("a device, fifo or socket")),
+    }
+    if unix_mode & S_ISUGT != 0 {
+        return Err(unexpected("setuid, setgid or sticky bit"));
     }
     if !dir {
         return Ok(NameKind::File);

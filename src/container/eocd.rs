@@ -223,6 +223,14 @@ impl<'a> Tail<'a> {
     /// reveals bytes prepended to the archive.
     fn find_record(&self, locator_at: u64, declared: u64) -> Result<(u64, Zip64Eocd), Error> {
         if let Some(r) = self.record_ending_at(declared, locator_at)? {
+            // Python's zipfile reads the record 56 bytes before the
+            // locator, others where the locator points: they agree only
+            // without extensible data.
+            if r.record_size != zip64::ZIP64_RECORD_SIZE {
+                return Err(Error::Zip64ExtensibleData {
+                    bytes: r.record_size.saturating_sub(zip64::ZIP64_RECORD_SIZE),
+                });
+            }
             return Ok((declared, r));
         }
         if let Some(actual) = locator_at.checked_sub(ZIP64_EOCD_LEN as u64) {
@@ -301,6 +309,7 @@ fn check_chosen(
             bytes: tail.len - end,
         });
     }
+    check_comment(tail, at + EOCD_LEN as u64, end)?;
     if mode == Mode::Canonical {
         check_canonical(e, ends)?;
     }
@@ -320,6 +329,22 @@ fn check_chosen(
         });
     }
     Ok(())
+}
+
+/// Refuses a comment (from `start` to `end`) holding any zip signature:
+/// a reader searching backwards for the end record (Info-ZIP, Go, the
+/// `zip` crate, Python when there is a comment) meets the comment first,
+/// and whether it takes what it finds there depends on the reader.
+fn check_comment(tail: &Tail<'_>, start: u64, end: u64) -> Result<(), Error> {
+    let rel = |o: u64| usize::try_from(o.saturating_sub(tail.start)).unwrap_or(usize::MAX);
+    let comment = tail.bytes.get(rel(start)..rel(end)).unwrap_or_default();
+    match super::extras::find_signature(comment) {
+        Some((i, signature)) => Err(Error::StructureInComment {
+            signature,
+            at: start + i as u64,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Demands the end records the writer produces: the zip64 ones exactly

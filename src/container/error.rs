@@ -257,6 +257,125 @@ pub enum Error {
     /// A [`super::ZipWriter`] failed earlier and its output is incomplete.
     #[error("an earlier error left the archive incomplete")]
     Poisoned,
+    /// Zip structure (a signature of a local, central, end, zip64 or
+    /// descriptor record) in the end record's comment, where a reader that
+    /// searches backwards for the end record would find it first.
+    #[error("the archive comment holds a zip {signature} signature at offset {at}")]
+    StructureInComment {
+        /// Which record's signature.
+        signature: &'static str,
+        /// Its offset in the file.
+        at: u64,
+    },
+    /// A zip64 end record with extensible data: readers disagree on where
+    /// the record starts (some read it 56 bytes before the locator).
+    #[error("the zip64 end record has {bytes} bytes of extensible data")]
+    Zip64ExtensibleData {
+        /// How many.
+        bytes: u64,
+    },
+    /// A stored entry whose sizes come after its data (flag bit 3): a
+    /// reader streaming the file cannot know where the data ends and
+    /// searches for the descriptor's signature inside it.
+    #[error("entry {entry:?} is stored with a data descriptor")]
+    StoredWithDescriptor {
+        /// The entry concerned.
+        entry: String,
+    },
+    /// A deflate stream that ends before the entry's compressed size: a
+    /// streaming reader would read the rest as the next record.
+    #[error("entry {entry:?}: its deflate stream ends {bytes} bytes before its compressed size")]
+    CompressedSizeMismatch {
+        /// The entry concerned.
+        entry: String,
+        /// Bytes left over.
+        bytes: u64,
+    },
+    /// An extra field block that does not split into whole fields.
+    #[error("entry {entry:?}: malformed {record} extra field: {what}")]
+    BadExtraField {
+        /// The entry concerned.
+        entry: String,
+        /// `local header` or `central header`.
+        record: &'static str,
+        /// What is wrong.
+        what: &'static str,
+    },
+    /// An extra field that carries another name or comment (Info-ZIP
+    /// Unicode Path 0x7075, Unicode Comment 0x6375): readers that honour
+    /// it would extract another name than the header's.
+    #[error("entry {entry:?}: {record} has a unicode {what} extra field ({id:#06x})")]
+    UnicodeExtraField {
+        /// The entry concerned.
+        entry: String,
+        /// `local header` or `central header`.
+        record: &'static str,
+        /// `path` or `comment`.
+        what: &'static str,
+        /// The header id.
+        id: u16,
+    },
+    /// An extra field docseal does not know to be harmless (some carry
+    /// file attributes or link targets that some readers apply).
+    #[error("entry {entry:?}: {record} has an unexpected extra field {id:#06x} of {len} bytes")]
+    UnexpectedExtraField {
+        /// The entry concerned.
+        entry: String,
+        /// `local header` or `central header`.
+        record: &'static str,
+        /// The header id.
+        id: u16,
+        /// Its data length.
+        len: usize,
+    },
+    /// A name with bytes ≥ 0x80 but without the UTF-8 flag: readers decode
+    /// it as CP437 (Python, 7-Zip) or as the local charset, so each
+    /// extracts another name.
+    #[error(
+        "entry {entry:?}: non-ascii name without the utf-8 flag (read as cp437 by some tools)"
+    )]
+    NameEncoding {
+        /// The name (lossily decoded).
+        entry: String,
+    },
+    /// External attributes with bits other readers act upon: setuid,
+    /// setgid or sticky Unix bits, or MS-DOS attributes beyond read-only,
+    /// hidden, system, directory, archive and normal.
+    #[error("entry {entry:?}: unexpected external attributes {attributes:#010x} ({what})")]
+    UnexpectedAttributes {
+        /// The entry concerned.
+        entry: String,
+        /// The external attributes.
+        attributes: u32,
+        /// What is unexpected.
+        what: &'static str,
+    },
+    /// A header whose "version needed to extract" is above 4.5 (zip64) or
+    /// that sets a flag bit beyond the deflate options, the descriptor and
+    /// UTF-8 bits: some readers skip such an entry ("need PK compat.
+    /// v6.3"), others extract it.
+    #[error("entry {entry:?}: {record} {what} {value:#x} is not one every reader extracts")]
+    UnsupportedFeature {
+        /// The entry concerned.
+        entry: String,
+        /// `local header` or `central header`.
+        record: &'static str,
+        /// `version needed` or `flags`.
+        what: &'static str,
+        /// The value found.
+        value: u16,
+    },
+    /// A directory entry that is not a bag path inside the bundle's top
+    /// folder, or whose name equals, or is a folder of, a file's name (up
+    /// to case and Unicode normalisation): extracting it would shadow or
+    /// replace the file.
+    #[error("directory entry {entry:?}: {what}")]
+    BadDirectory {
+        /// The directory's name.
+        entry: String,
+        /// What is wrong.
+        what: String,
+    },
     /// An operating-system error.
     #[error("i/o error: {0}")]
     Io(#[from] io::Error),
@@ -304,6 +423,17 @@ impl Error {
             CrcMismatch { .. } => "zip.crc-mismatch",
             SizeChanged { .. } => "zip.size-changed",
             NoSuchEntry { .. } => "zip.no-such-entry",
+            StructureInComment { .. } => "zip.structure-in-comment",
+            Zip64ExtensibleData { .. } => "zip.zip64-extensible-data",
+            StoredWithDescriptor { .. } => "zip.stored-with-descriptor",
+            CompressedSizeMismatch { .. } => "zip.compressed-size-mismatch",
+            BadExtraField { .. } => "zip.bad-extra-field",
+            UnicodeExtraField { .. } => "zip.unicode-extra-field",
+            UnexpectedExtraField { .. } => "zip.unexpected-extra-field",
+            NameEncoding { .. } => "zip.name-encoding",
+            UnexpectedAttributes { .. } => "zip.unexpected-attributes",
+            BadDirectory { .. } => "zip.bad-directory",
+            UnsupportedFeature { .. } => "zip.unsupported-feature",
             Poisoned => "zip.writer-poisoned",
             Io(_) => "zip.io",
         }
@@ -334,7 +464,16 @@ impl Error {
             | SizeMismatch { entry, .. }
             | CorruptData { entry, .. }
             | CrcMismatch { entry, .. }
-            | SizeChanged { entry, .. } => Some(entry),
+            | SizeChanged { entry, .. }
+            | StoredWithDescriptor { entry }
+            | CompressedSizeMismatch { entry, .. }
+            | BadExtraField { entry, .. }
+            | UnicodeExtraField { entry, .. }
+            | UnexpectedExtraField { entry, .. }
+            | NameEncoding { entry }
+            | UnexpectedAttributes { entry, .. }
+            | BadDirectory { entry, .. }
+            | UnsupportedFeature { entry, .. } => Some(entry),
             _ => None,
         }
     }

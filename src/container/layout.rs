@@ -6,9 +6,11 @@
 //! markers resolved; a data descriptor, when allowed, must hold the
 //! central values, with 8-byte sizes when the local header has a zip64
 //! field); the entries' ranges `[local header, end of data or descriptor)`
-//! start at offset 0, never overlap and end before the central directory;
-//! any other plausible end record lies inside some entry's data. Canonical
-//! mode also demands no gap anywhere, the central directory in file order,
+//! start at offset 0, follow each other without a gap, never overlap and
+//! end where the central directory starts;
+//! any other plausible end record lies inside some entry's data; every
+//! extra field is one that [`super::extras`] allows. Canonical mode also
+//! demands the central directory in file order,
 //! and the exact canonical local header and extra field. Offset arithmetic
 //! on declared (up to 64-bit) values is checked, never wrapping.
 
@@ -235,7 +237,9 @@ pub(crate) fn check_layout(
         }
         match prev {
             None if l.start > 0 => return Err(Error::PrependedBytes { bytes: l.start }),
-            Some(_) if l.start > expected && mode == Mode::Canonical => {
+            // Bytes between entries are where a second archive hides from
+            // the central directory but not from a streaming reader.
+            Some(_) if l.start > expected => {
                 return Err(Error::Gap {
                     before: label(&rec.name),
                     bytes: l.start - expected,
@@ -254,7 +258,7 @@ pub(crate) fn check_layout(
         expected = l.end;
         prev = Some(&rec.name);
     }
-    check_directory_start(expected, prev, loc.cd_start, mode)
+    check_directory_start(expected, prev, loc.cd_start)
 }
 
 /// Refuses other plausible end records, unless they lie inside an entry's
@@ -274,19 +278,14 @@ fn check_other_ends(locals: &[Local], loc: &Located) -> Result<(), Error> {
 }
 
 /// Checks the bytes between the last entry and the central directory.
-fn check_directory_start(
-    end: u64,
-    last: Option<&str>,
-    cd_start: u64,
-    mode: Mode,
-) -> Result<(), Error> {
+fn check_directory_start(end: u64, last: Option<&str>, cd_start: u64) -> Result<(), Error> {
     match last {
         Some(name) if end > cd_start => Err(Error::Overlapping {
             entry: name.to_owned(),
             other: "the central directory".into(),
         }),
         None if cd_start > 0 => Err(Error::PrependedBytes { bytes: cd_start }),
-        Some(_) if end < cd_start && mode == Mode::Canonical => Err(Error::Gap {
+        Some(_) if end < cd_start => Err(Error::Gap {
             before: "the central directory".into(),
             bytes: cd_start - end,
         }),
@@ -304,6 +303,8 @@ pub(crate) fn compare(rec: &Record, local: &Local, mode: Mode) -> Result<(), Err
     if local.name != rec.name.as_bytes() {
         return Err(mismatch("name"));
     }
+    // A reader streaming local headers sees only these extra fields.
+    super::extras::check_block(&local.extra, &rec.name, "local header")?;
     let flag_mask = if mode == Mode::Canonical {
         u16::MAX
     } else {
@@ -312,6 +313,7 @@ pub(crate) fn compare(rec: &Record, local: &Local, mode: Mode) -> Result<(), Err
     if (l.flags ^ c.flags) & flag_mask != 0 {
         return Err(mismatch("flags"));
     }
+    super::extras::check_features(l.version_needed, l.flags, &rec.name, "local header")?;
     if l.method != c.method {
         return Err(mismatch("method"));
     }

@@ -36,26 +36,41 @@
 //! 0xFFFF_FFFF in exactly the overflowing fields of the end record.
 //!
 //! # Invariants of a [`ZipReader`]
-//! In both modes: exactly one end record; zip64 records are read only when
-//! a locator sits just before it, and must be consistent with it; the
+//! In both modes: exactly one end record, with no zip signature in its
+//! comment; zip64 records are read only when a locator sits just before
+//! it, must be consistent with it and have no extensible data; the
 //! central directory is parsed by this module with [`Limits`] enforced
 //! before anything proportional to a claimed count is allocated; every
 //! name is a relative UTF-8 path without `.`/`..`/empty segments, control
-//! characters, backslashes or drive prefixes, and no two names are equal
-//! byte for byte; no entry is encrypted, a symlink or another non-regular
-//! file; every local header agrees with its central record (zip64 markers
-//! resolved); the entries' byte ranges do not overlap, start at offset 0
-//! and end before the central directory. [`Mode::Lenient`] (for
-//! `--allow-repacked`) additionally tolerates deflate, extra fields,
-//! comments, data descriptors, any times and attributes, gaps, directory
-//! entries (which it skips) and zip64 used where it is not needed (as
-//! Info-ZIP and Python's zipfile write it). Entry data is only ever
-//! streamed, never loaded whole, and every stream checks the CRC-32 at its
-//! end.
+//! characters, backslashes or drive prefixes, flagged UTF-8 unless it is
+//! ASCII, and no two names are equal byte for byte; no entry is
+//! encrypted, a symlink or another non-regular file, whatever host
+//! "version made by" names, nor has setuid/setgid/sticky bits or MS-DOS
+//! attributes beyond read-only, hidden, system, directory and archive;
+//! every extra field is on the allow-list of `extras` (times, owner ids,
+//! zip64: never a Unicode path or comment); no header needs a version
+//! above 4.5 or sets flags beyond deflate options, descriptor and UTF-8; every local header agrees
+//! with its central record (zip64 markers resolved); the entries' byte
+//! ranges start at offset 0, follow each other without a gap, never
+//! overlap and end where the central directory starts, so every byte
+//! before it is a local header, its data or a descriptor that agrees with
+//! both headers. That is the property that matters: every mainstream
+//! reader, whether it reads the central directory or streams the local
+//! headers, sees the same entries, names and bytes (tests/it/differential.rs
+//! checks it against the real readers). [`Mode::Lenient`] (for
+//! `--allow-repacked`) additionally tolerates deflate (whose stream must
+//! end exactly at the compressed size), the allowed extra fields, comments
+//! without zip structure, data descriptors on deflated entries, any times,
+//! the entries listed in another order, zip64 used where it is not needed
+//! (as Info-ZIP and Python's zipfile write it), and directory entries
+//! (which it skips) whose names are bag paths that shadow no file. Entry
+//! data is only ever streamed, never loaded whole, and every stream checks
+//! the CRC-32 at its end.
 
 mod central;
 mod eocd;
 mod error;
+mod extras;
 mod format;
 mod layout;
 mod names;
@@ -67,6 +82,8 @@ mod zip64;
 
 #[cfg(test)]
 mod testkit;
+#[cfg(test)]
+mod tests_differential;
 #[cfg(test)]
 mod tests_hostile;
 #[cfg(test)]
@@ -142,13 +159,13 @@ pub enum Mode {
     /// Every byte must be as [`ZipWriter`] produces it.
     Canonical,
     /// An archive re-zipped by another tool (`--allow-repacked`): deflate,
-    /// extra fields, comments, data descriptors, gaps and directory entries
-    /// allowed; prepended or trailing bytes, ambiguity and unsafe entries
-    /// still refused.
+    /// harmless extra fields, comments, data descriptors and directory
+    /// entries allowed; prepended, trailing or unaccounted bytes, zip
+    /// structure in comments, ambiguity and unsafe entries still refused.
     ///
     /// # Warnings
-    /// Bytes in gaps, extra fields and comments are neither checked nor
-    /// reported: only the entries' contents are trustworthy. Use
+    /// Times, owner ids and comment text are neither checked nor
+    /// reported: only the entries' names and contents are trustworthy. Use
     /// [`Mode::Canonical`] whenever the container itself is vouched for.
     Lenient,
 }

@@ -7,9 +7,14 @@
 //! (C0, DEL, C1), no backslash, no leading `/`, no drive prefix (`C:`) at
 //! the start of any segment, and no empty, `.` or `..` segment. A single
 //! trailing `/` marks a directory entry. Length is checked before anything
-//! else so that a hostile name costs nothing.
+//! else so that a hostile name costs nothing. Directory entries, which
+//! extractors create, must moreover be bag paths that neither equal nor
+//! lie inside a file's name (up to [`BagPath::collision_key`]).
+
+use std::collections::HashMap;
 
 use super::error::Error;
+use crate::bagpath::BagPath;
 
 /// What an accepted name denotes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,6 +84,41 @@ fn segment_refusal(segment: &str) -> Option<&'static str> {
         (Some(c), Some(':')) if c.is_ascii_alphabetic() => Some("drive prefix"),
         _ => None,
     }
+}
+
+/// Checks directory entries against the files: each must be a bag path
+/// (docs/FORMAT.md §2), and none may have a file's name or lie inside a
+/// file, up to case and Unicode normalisation ([`BagPath::collision_key`]):
+/// an extractor would make the file a folder, or fail on one of the two,
+/// depending on the order and the file system.
+pub(crate) fn check_directories<'a>(
+    files: impl Iterator<Item = &'a str>,
+    dirs: &[String],
+) -> Result<(), Error> {
+    if dirs.is_empty() {
+        return Ok(());
+    }
+    let keys: HashMap<String, &str> = files
+        .filter_map(|f| Some((BagPath::new(f).ok()?.collision_key(), f)))
+        .collect();
+    for dir in dirs {
+        let bad = |what: String| Error::BadDirectory {
+            entry: dir.clone(),
+            what,
+        };
+        let path = BagPath::new(dir.strip_suffix('/').unwrap_or(dir))
+            .map_err(|e| bad(format!("not a bag path: {e}")))?;
+        let key = path.collision_key();
+        let prefixes = key
+            .match_indices('/')
+            .map(|(at, _)| key.get(..at).unwrap_or_default());
+        for folder in std::iter::once(key.as_str()).chain(prefixes) {
+            if let Some(file) = keys.get(folder) {
+                return Err(bad(format!("shadows the file {file:?}")));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

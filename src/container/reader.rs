@@ -12,14 +12,14 @@
 //! CRC-32 check and never yields more than the declared size.
 
 use super::source::Source;
-use std::io::{BufReader, Read};
+use std::io::Read;
 
 use super::central::{read_central, Record};
 use super::eocd::locate;
 use super::error::Error;
 use super::format::METHOD_DEFLATED;
 use super::layout::{check_layout, compare, read_locals, Local};
-use super::names::NameKind;
+use super::names::{check_directories, NameKind};
 use super::stream::{Checked, Inflate, Span};
 use super::{Entry, Limits, Method, Mode};
 
@@ -28,6 +28,7 @@ pub struct ZipReader {
     file: Box<dyn Source>,
     mode: Mode,
     entries: Vec<Entry>,
+    directories: Vec<String>,
 }
 
 impl ZipReader {
@@ -59,17 +60,26 @@ impl ZipReader {
         for (rec, local) in records.iter().zip(&locals) {
             compare(rec, local, mode)?;
         }
-        let entries = records
+        let (files, dirs): (Vec<_>, Vec<_>) = records
             .into_iter()
             .zip(locals)
-            .filter(|(rec, _)| rec.kind == NameKind::File)
-            .map(|(rec, local)| entry(rec, &local))
-            .collect();
+            .partition(|(rec, _)| rec.kind == NameKind::File);
+        let entries: Vec<Entry> = files.into_iter().map(|(rec, l)| entry(rec, &l)).collect();
+        let directories: Vec<String> = dirs.into_iter().map(|(rec, _)| rec.name).collect();
+        check_directories(entries.iter().map(|e| e.name.as_str()), &directories)?;
         Ok(ZipReader {
             file,
             mode,
             entries,
+            directories,
         })
+    }
+
+    /// The names of the directory entries (lenient mode only; each ends
+    /// with `/`), in central-directory order. Extractors create them;
+    /// [`ZipReader::open`] has checked that none shadows a file.
+    pub fn directories(&self) -> &[String] {
+        &self.directories
     }
 
     /// The regular-file entries, in central-directory order.
@@ -96,16 +106,12 @@ impl ZipReader {
         let raw = Span::new(self.file.as_ref(), e.data_offset, e.compressed_size);
         Ok(match e.method {
             Method::Stored => Box::new(Checked::new(raw, &e.name, e.size, e.crc32)),
-            Method::Deflated => {
-                let inflate =
-                    flate2::bufread::DeflateDecoder::new(BufReader::with_capacity(64 * 1024, raw));
-                Box::new(Checked::new(
-                    Inflate::new(inflate, &e.name),
-                    &e.name,
-                    e.size,
-                    e.crc32,
-                ))
-            }
+            Method::Deflated => Box::new(Checked::new(
+                Inflate::new(raw, e.compressed_size, &e.name),
+                &e.name,
+                e.size,
+                e.crc32,
+            )),
         })
     }
 }

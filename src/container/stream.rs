@@ -8,7 +8,7 @@
 //! §4.4.7). Its errors are [`io::Error`]s wrapping a container [`Error`].
 
 use super::source::Source;
-use std::io::{self, Read};
+use std::io::{self, BufReader, Read};
 
 use super::error::Error;
 
@@ -80,31 +80,46 @@ impl Read for Span<'_> {
     }
 }
 
-/// Turns a deflate decoder's complaints into [`Error::CorruptData`].
-pub(crate) struct Inflate<R> {
-    inner: R,
+/// A deflate decoder over an entry's compressed bytes that turns its
+/// complaints into [`Error::CorruptData`] and, at the end of the stream,
+/// demands that it used every compressed byte: a stream that ends early
+/// leaves bytes a streaming reader (bsdtar from a pipe) takes for the next
+/// record, while a reader of the central directory skips them.
+pub(crate) struct Inflate<'a> {
+    inner: flate2::bufread::DeflateDecoder<BufReader<Span<'a>>>,
     entry: String,
+    compressed: u64,
 }
 
-impl<R: Read> Inflate<R> {
-    pub fn new(inner: R, entry: &str) -> Inflate<R> {
+impl<'a> Inflate<'a> {
+    pub fn new(raw: Span<'a>, compressed: u64, entry: &str) -> Inflate<'a> {
         Inflate {
-            inner,
+            inner: flate2::bufread::DeflateDecoder::new(BufReader::with_capacity(64 * 1024, raw)),
             entry: entry.to_owned(),
+            compressed,
         }
     }
 }
 
-impl<R: Read> Read for Inflate<R> {
+impl Read for Inflate<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner.read(buf).map_err(|e| match e.kind() {
+        let n = self.inner.read(buf).map_err(|e| match e.kind() {
             io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData => Error::CorruptData {
                 entry: self.entry.clone(),
                 what: e.to_string(),
             }
             .into(),
             _ => e,
-        })
+        })?;
+        let used = self.inner.total_in();
+        if n == 0 && !buf.is_empty() && used < self.compressed {
+            return Err(Error::CompressedSizeMismatch {
+                entry: self.entry.clone(),
+                bytes: self.compressed - used,
+            }
+            .into());
+        }
+        Ok(n)
     }
 }
 

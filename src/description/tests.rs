@@ -157,9 +157,13 @@ fn reject_cases() -> Vec<(&'static str, String, Check)> {
         ("syntax", "[bundle\n".into(), |e| matches!(e, E::Syntax { .. })),
         ("duplicate key", "[bundle]\ntitle = \"a\"\ntitle = \"b\"\n".into(), |e| matches!(e, E::Syntax { .. })),
         ("duplicate table", "[bundle]\n[bundle]\n".into(), |e| matches!(e, E::Syntax { .. })),
-        ("unknown top field", "titel = \"x\"\n".into(), |e| matches!(e, E::Schema { .. })),
-        ("unknown bundle field", "[bundle]\nnmae = \"x\"\n".into(), |e| matches!(e, E::Schema { .. })),
-        ("unknown source field", src("publisher = \"x\""), |e| matches!(e, E::Schema { .. })),
+        ("unknown top field", "titel = \"x\"\n".into(), |e| matches!(e, E::UnknownField { .. })),
+        ("unknown bundle field", "[bundle]\nnmae = \"x\"\n".into(), |e| matches!(e, E::UnknownField { .. })),
+        ("unknown source field", src("publisher = \"x\""), |e| matches!(e, E::UnknownField { .. })),
+        ("unknown files field", with("[[files]]\npath = \"x\"\nrole = \"record\"\nnote = \"y\"\n"), |e| matches!(e, E::UnknownField { .. })),
+        ("unknown author field", stmt("authors = [{ name = \"a\", email = \"b\" }]"), |e| matches!(e, E::UnknownField { .. })),
+        ("unknown pack field", "[pack]\nexclude = []\ninclude = []\n".into(), |e| matches!(e, E::UnknownField { .. })),
+        ("empty exclusion", "[pack]\nexclude = [\"\"]\n".into(), |e| matches!(e, E::Empty { .. })),
         ("missing title", "[statement]\npath = \"s\"\n".into(), |e| matches!(e, E::Schema { .. })),
         ("wrong type", "[bundle]\ntitle = 3\n".into(), |e| matches!(e, E::Schema { .. })),
         ("TOML date literal", stmt("date = 2022-03-31"), |e| {
@@ -291,7 +295,7 @@ fn errors_name_the_entry_and_the_position() {
     assert!(
         matches!(
             e,
-            DescriptionError::Schema {
+            DescriptionError::UnknownField {
                 line: 2,
                 column: 1,
                 ..
@@ -300,6 +304,100 @@ fn errors_name_the_entry_and_the_position() {
         "{e:?}"
     );
     assert!(e.to_string().contains("nmae"), "{e}");
+}
+
+#[test]
+fn every_unknown_field_is_named_with_its_table() {
+    let text = with(
+        "[[files]]\npath = \"x\"\nrole = \"record\"\nnote = \"n\"\n\
+         [[citations]]\nid = \"q\"\nsource = \"a\"\nexact = \"x\"\npage = 3\n",
+    ) + "[bundle]\nnmae = \"x\"\n";
+    let all: Vec<String> = Description::parse_all(&text)
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(all.len(), 3, "{all:#?}");
+    assert!(all[0].ends_with(
+        "files[0] (path \"x\"): unknown field \"note\"; [[files]] takes: path, role, title, notes"
+    ), "{all:#?}");
+    assert!(
+        all[1].contains("citations[0] (id q): unknown field \"page\"; [[citations]] takes:"),
+        "{all:#?}"
+    );
+    assert!(
+        all[2].contains("bundle: unknown field \"nmae\"; [bundle] takes:"),
+        "{all:#?}"
+    );
+    assert!(all.iter().all(|l| l.starts_with("line ")), "{all:#?}");
+}
+
+#[test]
+fn every_bad_entry_is_reported_not_only_the_first() {
+    let text = with(
+        "[[files]]\npath = \"../x\"\nrole = \"record\"\n\
+         [[files]]\npath = \"/y\"\nrole = \"record\"\n\
+         [[citations]]\nid = \"q\"\nsource = \"zz\"\nexact = \"x\"\n",
+    );
+    let all = Description::parse_all(&text).unwrap_err();
+    assert!(
+        matches!(
+            all[0],
+            DescriptionError::BadPath {
+                problem: PathProblem::DotDot,
+                ..
+            }
+        ),
+        "{all:?}"
+    );
+    assert!(
+        matches!(
+            all[1],
+            DescriptionError::BadPath {
+                problem: PathProblem::Absolute,
+                ..
+            }
+        ),
+        "{all:?}"
+    );
+    assert!(
+        matches!(all[2], DescriptionError::UnknownSource { .. }),
+        "{all:?}"
+    );
+    assert_eq!(all.len(), 3, "{all:?}");
+}
+
+/// The key lists of `fields` are the structs' fields: a full description
+/// serialised back to TOML uses exactly the keys each list names.
+#[test]
+fn the_known_keys_are_the_structs_fields() {
+    use super::fields;
+    let mut d = Description::parse(FULL).unwrap();
+    let s = d.statement.as_mut().unwrap();
+    s.date = Some("2022".into());
+    s.archived_from = Some("x".into());
+    s.retrieved = Some("2026-11-28".into());
+    d.files[0].notes = Some("n".into());
+    d.pack.exclude = vec!["*.bak".into()];
+    let v = toml::Value::try_from(&d).unwrap();
+    let keys = |v: &toml::Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_table().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    let list = |l: &[&str]| -> Vec<String> {
+        let mut k: Vec<String> = l.iter().map(|s| (*s).to_owned()).collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&v), list(fields::TOP));
+    assert_eq!(keys(&v["bundle"]), list(fields::BUNDLE));
+    assert_eq!(keys(&v["pack"]), list(fields::PACK));
+    assert_eq!(keys(&v["statement"]), list(fields::STATEMENT));
+    assert_eq!(keys(&v["statement"]["authors"][0]), list(fields::PERSON));
+    assert_eq!(keys(&v["sources"][0]), list(fields::SOURCE));
+    assert_eq!(keys(&v["files"][0]), list(fields::FILE));
+    assert_eq!(keys(&v["citations"][0]), list(fields::CITATION));
 }
 
 #[test]

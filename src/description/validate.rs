@@ -24,8 +24,8 @@ use std::collections::BTreeMap;
 use thiserror::Error;
 
 use super::{
-    BundleInfo, Citation, Description, DescriptionError, OtherFile, Role, Source, Statement,
-    DESCRIPTION_FILE, MAX_ENTRIES, MAX_FIELD_BYTES, MAX_IDENTIFIER_CHARS, MAX_ID_CHARS,
+    BundleInfo, Citation, Description, DescriptionError, OtherFile, PackRules, Role, Source,
+    Statement, DESCRIPTION_FILE, MAX_ENTRIES, MAX_FIELD_BYTES, MAX_IDENTIFIER_CHARS, MAX_ID_CHARS,
 };
 
 type Result<T = ()> = std::result::Result<T, DescriptionError>;
@@ -72,39 +72,71 @@ enum Class {
 
 /// Checks a whole description; the first problem in file order wins.
 pub(super) fn validate(d: &Description) -> Result {
-    bundle(&d.bundle)?;
-    count("sources", d.sources.len())?;
-    count("files", d.files.len())?;
-    count("citations", d.citations.len())?;
+    match problems(d).into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Every problem of a description, in file order: the first of each entry
+/// (an entry's later checks may depend on its earlier fields), and every
+/// entry, so that one run of `pack` names all that needs fixing.
+pub(super) fn problems(d: &Description) -> Vec<DescriptionError> {
+    let mut out = Vec::new();
+    let mut keep = |r: Result| {
+        if let Err(e) = r {
+            out.push(e);
+        }
+    };
+    keep(bundle(&d.bundle));
+    keep(pack_rules(&d.pack));
+    for (list, n) in [
+        ("sources", d.sources.len()),
+        ("files", d.files.len()),
+        ("citations", d.citations.len()),
+    ] {
+        keep(count(list, n));
+    }
     let mut paths: BTreeMap<&str, String> = BTreeMap::new();
     if let Some(s) = &d.statement {
-        statement(s)?;
-        claim_path(&mut paths, &s.path, "statement")?;
+        keep(statement(s).and_then(|()| claim_path(&mut paths, &s.path, "statement")));
     }
     let mut source_ids: BTreeMap<&str, String> = BTreeMap::new();
-    for (i, s) in d.sources.iter().enumerate() {
+    for (i, s) in d.sources.iter().enumerate().take(MAX_ENTRIES) {
         let entry = label("sources", i, &s.id);
-        source(&entry, s)?;
-        claim_id(&mut source_ids, &s.id, &entry)?;
-        claim_path(&mut paths, &s.path, &entry)?;
+        keep(source(&entry, s).and_then(|()| {
+            claim_id(&mut source_ids, &s.id, &entry)?;
+            claim_path(&mut paths, &s.path, &entry)
+        }));
     }
-    for (i, f) in d.files.iter().enumerate() {
+    for (i, f) in d.files.iter().enumerate().take(MAX_ENTRIES) {
         let entry = format!("files[{i}] (path {})", shown(&f.path));
-        other_file(&entry, f)?;
-        claim_path(&mut paths, &f.path, &entry)?;
+        keep(other_file(&entry, f).and_then(|()| claim_path(&mut paths, &f.path, &entry)));
     }
     let mut citation_ids: BTreeMap<&str, String> = BTreeMap::new();
-    for (i, c) in d.citations.iter().enumerate() {
+    for (i, c) in d.citations.iter().enumerate().take(MAX_ENTRIES) {
         let entry = label("citations", i, &c.id);
-        citation(&entry, c)?;
-        claim_id(&mut citation_ids, &c.id, &entry)?;
-        if !source_ids.contains_key(c.source.as_str()) {
+        keep(citation(&entry, c).and_then(|()| {
+            claim_id(&mut citation_ids, &c.id, &entry)?;
+            if source_ids.contains_key(c.source.as_str()) {
+                return Ok(());
+            }
             let source_id = shown(&c.source);
-            return Err(DescriptionError::UnknownSource { entry, source_id });
-        }
+            Err(DescriptionError::UnknownSource { entry, source_id })
+        }));
     }
     if !d.citations.is_empty() && d.statement.is_none() {
-        return Err(DescriptionError::NoStatement);
+        keep(Err(DescriptionError::NoStatement));
+    }
+    out
+}
+
+/// `[pack]`: each exclusion is a non-empty line field (its glob syntax is
+/// checked by `pack`, which compiles it).
+fn pack_rules(p: &PackRules) -> Result {
+    count("pack.exclude", p.exclude.len())?;
+    for (i, g) in p.exclude.iter().enumerate() {
+        required(&format!("pack.exclude[{i}]"), "exclude", g, Class::Line)?;
     }
     Ok(())
 }
@@ -213,7 +245,7 @@ fn citation(entry: &str, c: &Citation) -> Result {
 
 /// `sources[3] (id gc4-1949)`; the id is shown only when it is a slug, so
 /// a label can never carry a hostile character.
-fn label(list: &str, index: usize, id: &str) -> String {
+pub(super) fn label(list: &str, index: usize, id: &str) -> String {
     if is_slug(id) {
         format!("{list}[{index}] (id {id})")
     } else {
@@ -222,7 +254,7 @@ fn label(list: &str, index: usize, id: &str) -> String {
 }
 
 /// A value for an error message: quoted, escaped, cut to 80 characters.
-fn shown(value: &str) -> String {
+pub(super) fn shown(value: &str) -> String {
     const MAX: usize = 80;
     match value.char_indices().nth(MAX) {
         Some((cut, _)) => format!("{:?}…", value.get(..cut).unwrap_or_default()),

@@ -17,6 +17,34 @@ pub enum Error {
     /// The text does not have the four lines of a signature.
     #[error("not a minisign signature: expected 4 lines (untrusted comment, signature, trusted comment, global signature)")]
     NotSignature,
+    /// The file is empty.
+    #[error("the file is empty")]
+    Empty,
+    /// A signature file starting with a UTF-8 byte order mark, which
+    /// minisign refuses too (its first line must start with the prefix).
+    #[error("the file starts with a UTF-8 byte order mark, which minisign does not accept in a signature either; save it without one")]
+    ByteOrderMark,
+    /// A line longer than minisign's buffer for it: minisign would read the
+    /// rest of it as the next line.
+    #[error("line {line} is longer than the {max} bytes minisign reads")]
+    LineTooLong {
+        /// 1-based line number.
+        line: usize,
+        /// minisign's limit for that line, line break included.
+        max: usize,
+    },
+    /// A file of another kind than expected (a public key where a secret
+    /// key is needed, a signature where a key is needed, ...).
+    #[error("this is a minisign {found}, not a {expected}")]
+    WrongKind {
+        /// What the file holds.
+        found: &'static str,
+        /// What was needed.
+        expected: &'static str,
+    },
+    /// A key file holding only the base64 line, which minisign refuses.
+    #[error("the file holds only a base64 public key line; a minisign key file starts with an untrusted comment line (give a bare key with -P instead)")]
+    BarePublicKey,
     /// A carriage return: CRLF files are not minisign's format.
     #[error("carriage return found: minisign files use LF line endings, not CRLF")]
     CarriageReturn,

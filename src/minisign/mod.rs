@@ -16,7 +16,12 @@
 //!   key id ‖ signature (64)) LF, `trusted comment: <text>` LF,
 //!   base64(global signature over signature ‖ trusted comment) LF.
 //!
-//! Invariants kept by every parser here:
+//! Files given by the user are read as minisign reads them, tolerances
+//! reported (`parse_file`, the `files` and `reader` modules); the strict
+//! parsers below are for files inside bundles, where one content has one
+//! spelling.
+//!
+//! Invariants kept by every strict parser here:
 //! - no carriage return anywhere ([`Error::CarriageReturn`]): minisign's own
 //!   reader silently strips CR, so a CRLF file would be a second spelling;
 //! - exactly the lines of the format, the last LF optional, nothing after;
@@ -40,8 +45,10 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 
 mod error;
+mod files;
 mod kdf;
 mod public;
+mod reader;
 mod secret;
 mod secret_key;
 mod signature;
@@ -52,6 +59,7 @@ mod interop_tests;
 pub use error::Error;
 pub use kdf::{KdfParams, MAX_MEMLIMIT, MAX_OPSLIMIT};
 pub use public::PublicKey;
+pub use reader::Tolerance;
 pub use secret::SecretKeyFile;
 pub use secret_key::{SecretKey, MAX_PASSPHRASE};
 pub use signature::{verify, SigAlgorithm, Signature};

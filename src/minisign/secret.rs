@@ -72,7 +72,7 @@ impl SecretKeyFile {
     }
 
     /// Splits and checks the decoded fields.
-    fn from_bytes(comment: &str, bytes: &[u8; SK_LEN]) -> Result<SecretKeyFile, Error> {
+    pub(super) fn from_bytes(comment: &str, bytes: &[u8; SK_LEN]) -> Result<SecretKeyFile, Error> {
         let short = || Error::Length {
             field: "secret key",
             expected: SK_LEN,

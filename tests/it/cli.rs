@@ -338,8 +338,8 @@ fn usage_errors_exit_2_and_help_documents_exit_codes() {
     let help = docseal(&["--help"]).expect(0).stdout;
     for needle in [
         "Exit codes:",
-        "3  bundle intact but not signed",
-        "6  output exists",
+        "3    bundle intact but not signed",
+        "6    output exists",
     ] {
         assert!(help.contains(needle), "{help}");
     }

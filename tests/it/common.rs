@@ -54,7 +54,9 @@ pub fn docseal_env(args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut c = Command::new(env!("CARGO_BIN_EXE_docseal"));
     c.args(args)
         .env("SOURCE_DATE_EPOCH", EPOCH)
-        .env_remove("DOCSEAL_PASSPHRASE");
+        .env_remove("DOCSEAL_PASSPHRASE")
+        .env_remove("DOCSEAL_SECRET_KEY")
+        .env_remove("DOCSEAL_HOME");
     c.stdin(std::process::Stdio::null());
     for (k, v) in env {
         c.env(k, v);

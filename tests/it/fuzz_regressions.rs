@@ -23,13 +23,15 @@ use docseal::report::Verdict;
 use docseal::verify::{verify, TrustedKey, VerifyOptions};
 
 /// The fuzz targets, which name both the seed folders and the vector prefixes.
-const TARGETS: [&str; 6] = [
+const TARGETS: [&str; 8] = [
     "verify_bundle",
     "minisign",
     "bagit",
     "manifest_json",
     "description",
     "zip_reader",
+    "bag_only",
+    "zip_differential",
 ];
 
 fn root() -> PathBuf {
@@ -169,6 +171,63 @@ fn replay_zip(data: &[u8]) -> [bool; 2] {
     })
 }
 
+/// `bag_only`: the verdict of `verify --bag-only`, consistent with its findings.
+fn replay_bag_only(data: &[u8]) -> docseal::bagcheck::Verdict {
+    use docseal::bagcheck::{self, Severity, Verdict as V};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bag.zip");
+    fs::write(&path, data).unwrap();
+    let r = bagcheck::check_path(&path, &Limits::default(), &Silent);
+    let errors = r
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    match r.verdict {
+        V::Valid | V::Incomplete => assert_eq!(errors, 0),
+        V::Invalid => assert!(errors > 0),
+    }
+    drop(bagcheck::render::to_text(&r));
+    drop(bagcheck::render::to_json(&r));
+    r.verdict
+}
+
+/// `zip_differential`: whether docseal's lenient reader accepted every
+/// entry; then the `zip` crate must read the same regular files.
+fn replay_differential(data: &[u8]) -> bool {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("archive.zip");
+    fs::write(&path, data).unwrap();
+    let file = fs::File::open(&path).unwrap();
+    let Ok(zip) = ZipReader::open(file, Mode::Lenient, &Limits::default()) else {
+        return false;
+    };
+    let mut ours = Vec::new();
+    for (i, e) in zip.entries().iter().enumerate() {
+        let mut out = Vec::new();
+        if zip.entry_reader(i).unwrap().read_to_end(&mut out).is_err() {
+            return false;
+        }
+        ours.push((e.name.clone(), out));
+    }
+    let mut a = zip::ZipArchive::new(std::io::Cursor::new(data)).expect("the zip crate opens it");
+    let mut theirs = Vec::new();
+    for i in 0..a.len() {
+        let mut f = a.by_index(i).expect("the zip crate opens the entry");
+        if f.is_dir() {
+            continue;
+        }
+        assert!(!f.is_symlink(), "{}", f.name());
+        let mut out = Vec::new();
+        f.read_to_end(&mut out).expect("the zip crate reads it");
+        theirs.push((f.name().to_owned(), out));
+    }
+    ours.sort();
+    theirs.sort();
+    assert_eq!(ours, theirs);
+    true
+}
+
 /// Replays `data` through `target`'s checks (a found input: must not panic,
 /// and must never verify).
 fn replay_found(target: &str, data: &[u8]) {
@@ -183,6 +242,8 @@ fn replay_found(target: &str, data: &[u8]) {
         "manifest_json" => drop(replay_manifest_json(data)),
         "description" => drop(replay_description(data)),
         "zip_reader" => drop(replay_zip(data)),
+        "bag_only" => drop(replay_bag_only(data)),
+        "zip_differential" => drop(replay_differential(data)),
         other => panic!("no fuzz target {other}"),
     }
 }
@@ -192,6 +253,14 @@ fn every_seed_folder_exists_and_holds_seeds() {
     for t in TARGETS {
         let seeds = files_in(&root().join("fuzz/seeds").join(t));
         assert!(!seeds.is_empty(), "fuzz/seeds/{t} is empty");
+    }
+}
+
+#[test]
+fn every_differential_seed_reads_the_same_in_docseal_and_the_zip_crate() {
+    for seed in files_in(&root().join("fuzz/seeds/zip_differential")) {
+        let data = fs::read(&seed).unwrap();
+        assert!(replay_differential(&data), "{} refused", seed.display());
     }
 }
 
@@ -210,6 +279,19 @@ fn every_zip_seed_opens_leniently_and_stored_ones_canonically() {
         let opened = replay_zip(&fs::read(&f).unwrap());
         let deflated = f.to_string_lossy().contains("deflated");
         assert_eq!(opened, [!deflated, true], "{}", f.display());
+    }
+}
+
+#[test]
+fn every_bag_only_seed_is_a_valid_bag() {
+    for f in files_in(&root().join("fuzz/seeds/bag_only")) {
+        let verdict = replay_bag_only(&fs::read(&f).unwrap());
+        assert_eq!(
+            verdict,
+            docseal::bagcheck::Verdict::Valid,
+            "{}",
+            f.display()
+        );
     }
 }
 

@@ -7,9 +7,10 @@
 mod container;
 mod inputs;
 mod keys;
-mod kit;
+pub(crate) mod kit;
 mod limits;
 mod manifests;
 mod outputs;
 mod paths;
 mod props;
+mod terminal;

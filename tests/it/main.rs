@@ -4,14 +4,20 @@
 
 mod common;
 
+mod bag_only;
 mod citations;
 mod cli;
 mod cosign;
+mod differential;
 mod exit_codes;
 mod fuzz_regressions;
 mod hostile;
+mod install;
+mod keyfiles;
 mod peers;
 mod release;
 mod report;
 mod schema;
+mod selection;
+mod signals;
 mod tamper;

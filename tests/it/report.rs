@@ -237,8 +237,18 @@ fn a_tampered_payload_fails_the_payload_check_and_the_rest_still_passes() {
         .collect();
     assert_eq!(bad, ["data/notes.md"]);
     let text = docseal(&["verify", &f.p("t.zip"), "-p", &f.p("alice.pub")]).stdout;
+    // The verdict may wrap; read its lines as one sentence.
+    let verdict: Vec<&str> = text
+        .lines()
+        .take_while(|l| *l != "checks" && !l.starts_with("  ") || l.starts_with("    "))
+        .collect();
+    let sentence = verdict
+        .iter()
+        .map(|l| l.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(
-        text.starts_with("INVALID — damaged or altered: data/notes.md: SHA-256 is "),
+        sentence.starts_with("INVALID — damaged or altered: data/notes.md: SHA-256 is "),
         "{text}"
     );
     // Only the file with a problem gets a line of its own.
@@ -340,4 +350,67 @@ fn key_id_of(f: &Fixture, name: &str) -> String {
         .unwrap()
         .key_id()
         .to_string()
+}
+
+/// The report without the fields that legitimately differ between two
+/// front ends over the same inputs (the schema marks them `x-differs`).
+fn comparable(mut j: serde_json::Value) -> serde_json::Value {
+    for k in ["program", "verified_at", "summary"] {
+        j.as_object_mut().unwrap().remove(k);
+    }
+    j["bundle"].as_object_mut().unwrap().remove("path");
+    for t in j["trusted_keys"].as_array_mut().unwrap() {
+        t.as_object_mut().unwrap().remove("origin");
+        t.as_object_mut().unwrap().remove("name");
+    }
+    for s in j["signatures"].as_array_mut().unwrap() {
+        s.as_object_mut().unwrap().remove("trusted_key");
+    }
+    j
+}
+
+#[test]
+fn the_core_over_bytes_in_memory_writes_the_same_report_as_the_cli() {
+    use docseal::verify::{verify_source, Context, TrustedKey, VerifyOptions};
+    let f = Fixture::new();
+    let good = fs::read(f.pack("b.zip")).unwrap();
+    let mut flipped = good.clone();
+    flipped[good.len() / 2] ^= 0x10;
+    let key = docseal::keys::read_public_key(&f.path("alice.pub")).unwrap();
+    for (name, bytes) in [("good.zip", good), ("flipped.zip", flipped)] {
+        fs::write(f.path(name), &bytes).unwrap();
+        let cli = docseal(&["verify", &f.p(name), "-p", &f.p("alice.pub"), "--json"]).json();
+        let opts = VerifyOptions {
+            trusted: vec![TrustedKey::from_file(key.clone(), "pinned")],
+            ..Default::default()
+        };
+        let (d, n) = docseal::verify::source_digest(&bytes, &docseal::progress::Silent).unwrap();
+        let mut ctx = Context {
+            file: docseal::report::BundleFile {
+                path: name.into(),
+                sha256: Some(docseal::manifest::hex(&d)),
+                size: Some(n),
+            },
+            program: docseal::report::Program {
+                name: "docseal-web".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            },
+            verified_at: None,
+            reference: None,
+            progress: &docseal::progress::Silent,
+            rezipped: false,
+            folder: false,
+        };
+        let v = verify_source(std::sync::Arc::new(bytes), &mut ctx, &opts);
+        let core: serde_json::Value = serde_json::from_str(&v.report.to_json()).unwrap();
+        assert_eq!(comparable(core), comparable(cli.clone()), "{name}");
+        assert_eq!(
+            cli["verdict"],
+            if name == "good.zip" {
+                "valid"
+            } else {
+                "invalid"
+            }
+        );
+    }
 }

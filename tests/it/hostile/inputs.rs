@@ -106,6 +106,20 @@ fn an_unpacked_bag_holding_a_fifo_or_symlink_is_rejected_without_hanging() {
     }
 }
 
+#[test]
+fn an_unpacked_bag_reached_through_a_symlinked_folder_is_refused() {
+    let f = Fixture::new();
+    f.pack("b.zip");
+    fs::create_dir(f.path("real")).unwrap();
+    f.extract("b.zip", &f.p("real/test-bundle")).expect(0);
+    let (code, errors, _) = verify_json(&f.path("real"), &f.path("alice.pub"), &[]);
+    assert_eq!((code, errors.len()), (0, 0), "the real folder verifies");
+    fs::create_dir(f.path("wrap")).unwrap();
+    symlink(f.path("real/test-bundle"), f.path("wrap/test-bundle")).unwrap();
+    let (code, errors, _) = verify_json(&f.path("wrap"), &f.path("alice.pub"), &[]);
+    assert_eq!((code, errors), (1, vec!["bag.not-a-bag".to_owned()]));
+}
+
 /// Whether this process can read a file it has no permission for (root,
 /// or CAP_DAC_OVERRIDE): then chmod cannot make a file unreadable to us.
 fn reads_anything(dir: &Path) -> bool {

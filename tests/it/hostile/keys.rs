@@ -151,8 +151,8 @@ fn malformed_trusted_key_files_are_bad_input_naming_the_file() {
     bundle(&f);
     let text = fs::read_to_string(f.path("alice.pub")).unwrap();
     let (comment, b64) = text.trim_end().split_once('\n').unwrap();
+    // (CRLF files are accepted, as stock minisign accepts them: tests/it/keyfiles.rs.)
     let cases = [
-        ("crlf.pub", text.replace('\n', "\r\n")),
         (
             "truncated.pub",
             format!("{comment}\n{}\n", &b64[..b64.len() - 4]),
@@ -180,22 +180,110 @@ fn malformed_trusted_key_files_are_bad_input_naming_the_file() {
     }
     // The same through --keyring, and for list and extract.
     fs::create_dir(f.path("ring")).unwrap();
-    fs::copy(f.path("crlf.pub"), f.path("ring/crlf.pub")).unwrap();
+    fs::copy(f.path("truncated.pub"), f.path("ring/truncated.pub")).unwrap();
     let r = docseal(&["verify", &f.p("b.zip"), "--keyring", &f.p("ring")]);
     assert_eq!(r.code, 4, "{}", r.stderr);
-    assert!(r.stderr.contains("crlf.pub"), "{}", r.stderr);
+    assert!(r.stderr.contains("truncated.pub"), "{}", r.stderr);
     assert_eq!(
-        docseal(&["list", &f.p("b.zip"), "-p", &f.p("crlf.pub")]).code,
+        docseal(&["list", &f.p("b.zip"), "-p", &f.p("truncated.pub")]).code,
         4
     );
     let r = docseal(&[
         "extract",
         &f.p("b.zip"),
         "-p",
-        &f.p("crlf.pub"),
+        &f.p("truncated.pub"),
         "-o",
         &f.p("x"),
     ]);
     assert_eq!(r.code, 4);
     assert!(!f.path("x").exists());
+}
+
+#[test]
+fn a_threshold_counts_distinct_keys_not_key_ids_or_keyring_entries() {
+    let f = Fixture::new();
+    // One key listed twice in a keyring counts once.
+    f.pack("b.zip");
+    fs::create_dir(f.path("ring")).unwrap();
+    fs::copy(f.path("alice.pub"), f.path("ring/alice.pub")).unwrap();
+    fs::copy(f.path("alice.pub"), f.path("ring/alice-again.pub")).unwrap();
+    let ring = f.p("ring");
+    let two = ["--keyring", ring.as_str(), "--threshold", "2"];
+    let (code, _, report) = check(&f, "b.zip", &fs::read(f.path("b.zip")).unwrap(), &two);
+    assert_eq!(code, 3, "{report:#}");
+    assert_eq!(report["verdict"], "untrusted");
+    // The same key under a second key id, with a second signature by it:
+    // two signature files, two trusted .pub files, still one key.
+    let alice = fs::read_to_string(f.path("alice.key")).unwrap();
+    let other_id = docseal::minisign::KeyId([7, 7, 7, 7, 7, 7, 7, 7]);
+    fs::write(f.path("alias.key"), with_key_id(&alice, other_id)).unwrap();
+    let alias = secret_key(&f.path("alias.key"));
+    assert_eq!(alias.key_id(), other_id);
+    fs::write(f.path("ring/alias.pub"), alias.public_key().to_file_text()).unwrap();
+    let mut e = entries(&f);
+    let comment = docseal::manifest::BundleManifest::parse(get(&e, "docseal.json"))
+        .unwrap()
+        .trusted_comment();
+    add_signature_with(&mut e, &alias, &comment);
+    let (code, errors, report) = check(&f, "t.zip", &raw_zip(&e), &two);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(
+        sig_statuses(&report),
+        ["valid-trusted", "valid-trusted"],
+        "both verify"
+    );
+    assert_eq!(code, 3, "but they are one key: {report:#}");
+    // A really different second key meets the threshold.
+    f.key("bob");
+    fs::copy(f.path("bob.pub"), f.path("ring/bob.pub")).unwrap();
+    add_signature_with(&mut e, &secret_key(&f.path("bob.key")), &comment);
+    let (code, _, report) = check(&f, "t.zip", &raw_zip(&e), &two);
+    assert_eq!(code, 0, "{report:#}");
+}
+
+#[test]
+fn a_broken_or_junk_co_signature_never_discredits_the_trusted_one() {
+    let f = Fixture::new();
+    f.key("bob");
+    let mut e = entries(&f);
+    let comment = docseal::manifest::BundleManifest::parse(get(&e, "docseal.json"))
+        .unwrap()
+        .trusted_comment();
+    add_signature_with(&mut e, &secret_key(&f.path("bob.key")), &comment);
+    let bob = secret_key(&f.path("bob.key")).key_id();
+    let sig_name = format!("signatures/{bob}.minisig");
+    // Break bob's signature: one base64 letter of the signature line swapped.
+    let text = String::from_utf8(get(&e, &sig_name).to_vec()).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut chars: Vec<char> = lines[1].chars().collect();
+    chars[20] = if chars[20] == 'A' { 'B' } else { 'A' };
+    lines[1] = chars.into_iter().collect();
+    set(&mut e, &sig_name, format!("{}\n", lines.join("\n")));
+    let (code, errors, report) = check(&f, "t.zip", &raw_zip(&e), &[]);
+    assert_eq!(code, 0, "{report:#}");
+    assert!(errors.is_empty(), "{errors:?}");
+    let warned: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["code"] == "signature.invalid")
+        .collect();
+    assert_eq!(warned.len(), 1, "{report:#}");
+    assert_eq!(warned[0]["severity"], "warning");
+    assert_eq!(warned[0]["file"], sig_name.as_str());
+    // A file that is no signature at all: a canonical zip has no place for
+    // it (the container is not docseal's, every byte counts there); read
+    // leniently it is a warning, and the trusted signature decides.
+    add(&mut e, b"signatures/README.txt", b"not a signature\n");
+    canonical(&mut e);
+    let (code, errors, _) = check(&f, "t2.zip", &raw_zip(&e), &[]);
+    assert_eq!(
+        (code, errors),
+        (1, vec!["zip.non-canonical-order".to_owned()])
+    );
+    let (code, errors, report) = check(&f, "t2.zip", &raw_zip(&e), &["--allow-repacked"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(all_codes(&report).contains(&"signature.unexpected-file".into()));
 }

@@ -126,6 +126,7 @@ pub fn sync_json(e: &mut Entries) {
             title: old
                 .as_ref()
                 .map_or_else(|| "added".into(), |f| f.title.clone()),
+            notes: old.as_ref().and_then(|f| f.notes.clone()),
             source_id: old.and_then(|f| f.source_id),
             size: data.len() as u64,
             sha256: sha(data),

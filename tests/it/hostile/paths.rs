@@ -83,11 +83,18 @@ fn very_deep_nesting_is_refused_and_the_limit_is_exact() {
 fn names_that_collide_after_normalisation_or_case_folding_are_refused() {
     let f = Fixture::new();
     let e = entries(&f);
-    let cases: [(&str, &str, &str); 4] = [
+    let cases: [(&str, &str, &str); 10] = [
         ("NFC and NFD", "data/caf\u{e9}.txt", "data/cafe\u{301}.txt"),
         ("case", "data/Notes.txt", "data/notes.txt"),
         ("Unicode case", "data/\u{3a3}.txt", "data/\u{3c3}.txt"),
         ("file and folder", "data/a", "data/A/b.txt"),
+        // Full case folding (APFS, ext4 casefold), NTFS's upcase, HFS+.
+        ("sharp s", "data/stra\u{df}e.txt", "data/STRASSE.txt"),
+        ("micro sign", "data/\u{b5}.txt", "data/\u{3bc}.txt"),
+        ("Kelvin sign", "data/\u{212a}.txt", "data/k.txt"),
+        ("long s", "data/\u{17f}.txt", "data/S.txt"),
+        ("dotless i", "data/\u{131}.txt", "data/I.txt"),
+        ("ignorable", "data/a\u{200d}b.txt", "data/ab.txt"),
     ];
     for (what, a, b) in cases {
         let mut e = e.clone();
@@ -98,6 +105,39 @@ fn names_that_collide_after_normalisation_or_case_folding_are_refused() {
         assert_eq!(errors, ["bag.name-collision"], "{what}");
         assert_eq!(sig_statuses(&report), ["valid-trusted"], "{what}");
         assert_extracts_nothing(&f, "t.zip");
+    }
+}
+
+#[test]
+fn pack_refuses_names_that_one_file_system_folds_together() {
+    for (a, b) in [
+        ("stra\u{df}e.txt", "STRASSE.txt"),
+        ("\u{b5}.txt", "\u{3bc}.txt"),
+        ("\u{212a}.txt", "k.txt"),
+        (
+            "\u{3bf}\u{3b4}\u{3bf}\u{3c2}",
+            "\u{39f}\u{394}\u{39f}\u{3a3}",
+        ),
+    ] {
+        let f = Fixture::new();
+        std::fs::write(f.path("in").join(a), "one\n").unwrap();
+        std::fs::write(f.path("in").join(b), "two\n").unwrap();
+        let r = docseal(&[
+            "pack",
+            &f.p("in"),
+            "-q",
+            "-s",
+            &f.p("alice.key"),
+            "-o",
+            &f.p("c.zip"),
+        ]);
+        assert_ne!(r.code, 0, "{a} / {b}: packed");
+        assert!(
+            r.stderr.contains("collides with"),
+            "{a} / {b}: {}",
+            r.stderr
+        );
+        assert!(!f.path("c.zip").exists(), "{a} / {b}");
     }
 }
 

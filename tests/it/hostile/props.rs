@@ -74,13 +74,16 @@ fn round_trip(files: &[File]) -> Result<(), TestCaseError> {
         overwrite: Overwrite::Refuse,
         created: 1_764_288_000,
         supersedes: None,
+        // Generated names may start with '.'; every one must round-trip.
+        include_hidden: true,
+        exclude: &[],
     };
     pack(&opts, signer(), &Silent).map_err(|e| TestCaseError::fail(e.to_string()))?;
     let trust = trusting(signer().public_key());
     let v = verify(&out, &trust, &Silent).unwrap();
     prop_assert_eq!(v.report.verdict, Verdict::Valid, "{:?}", v.report.findings);
     let target = tmp.path().join("x");
-    let r = docseal::extract::extract(&out, &trust, &target, &Silent)
+    let r = docseal::extract::extract(&out, &trust, &target, Overwrite::Refuse, &Silent)
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert_eq!(r.verdict, Verdict::Valid);
     for f in files {
