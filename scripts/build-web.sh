@@ -32,8 +32,14 @@ fixed="${TMPDIR:-/tmp}/docseal-web-src"
 ln -sfn "$root" "$fixed"
 export SOURCE_DATE_EPOCH=0
 export RUSTFLAGS="--remap-path-prefix=$fixed=/docseal --remap-path-prefix=$root=/docseal --remap-path-prefix=$cargo_home=/cargo"
-(cd "$fixed/web/crate" && cargo build --quiet --locked --release --target wasm32-unknown-unknown \
+# Not --locked: when docseal gains a dependency, cargo adds just that to
+# web/crate/Cargo.lock (and we say so) rather than failing the build.
+lock_before=$(sha256sum "$crate/Cargo.lock")
+(cd "$fixed/web/crate" && cargo build --quiet --release --target wasm32-unknown-unknown \
   --manifest-path "$fixed/web/crate/Cargo.toml" --target-dir "$tdir")
+if [ "$(sha256sum "$crate/Cargo.lock")" != "$lock_before" ]; then
+  echo "build-web: web/crate/Cargo.lock was updated for docseal's dependencies; commit it" >&2
+fi
 
 gen="$tdir/bindgen"
 rm -rf "$gen"
