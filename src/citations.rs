@@ -49,18 +49,40 @@ use thiserror::Error;
 
 mod bind;
 mod check;
+mod claim_check;
+#[cfg(test)]
+mod claim_tests;
+mod claims;
 mod confusables;
+mod coverage;
 mod diff;
+mod locator;
+mod model;
+mod multi;
 mod normalise;
+mod position;
+mod quotes;
+pub mod render;
 mod search;
 #[cfg(test)]
 mod tests;
+pub mod w3c;
+mod words;
 
 pub use bind::bind;
 pub use check::{check, CODES};
-pub use confusables::confusables;
+pub use claim_check::{check_claims, CLAIM_CODES, SEARCH_BUDGET, WARNING_CODES};
+pub use claims::{bind_claims, Bound};
+pub use confusables::{confusables, confusables_report, MAX_LISTED as MAX_CONFUSABLES_LISTED};
+pub use coverage::{coverage, summary, wrap, Coverage, State};
 pub use diff::diff_marked;
+pub use model::{
+    Claim, DeclaredKind, Kind, LocatorCheck, LocatorStatus, PassageRecord, QuotationRecord,
+    SearchedRecord, TextSpan, Verdict,
+};
 pub use normalise::normalise;
+pub use quotes::{quoted_spans, QuotedSpan};
+pub use words::{lines as confusable_lines, scan as scan_words, Scan, WordFinding, WordKind};
 
 /// The longest quotation (in characters) that [`bind`] accepts: the
 /// nearest-passage search costs quotation length × source length.
@@ -291,6 +313,58 @@ pub enum CitationError {
         line: usize,
         /// `source_exact` against the bytes of the first occurrence.
         diff: String,
+    },
+    /// Quoted spans of the statement that nothing accounts for, all listed.
+    #[error("{path}: {count} quoted span(s) neither bound by a citation nor declared in [[quotations]]: {problems}")]
+    Coverage {
+        /// The statement's path.
+        path: String,
+        /// How many problems.
+        count: usize,
+        /// Each problem, `; `-separated.
+        problems: String,
+    },
+    /// The words occur several times and nothing picks one.
+    #[error("citation {id:?}: the words occur {count} times in {path}; give prefix/suffix or occurrence")]
+    AmbiguousIn {
+        /// Citation id.
+        id: String,
+        /// The file.
+        path: String,
+        /// Occurrences left by the context.
+        count: usize,
+    },
+    /// `occurrence` is larger than the number of occurrences.
+    #[error("citation {id:?}: occurrence {occurrence} asked for, but the words occur {count} times in {path}")]
+    NoSuchOccurrence {
+        /// Citation id.
+        id: String,
+        /// The file.
+        path: String,
+        /// The index asked for.
+        occurrence: u32,
+        /// Occurrences there are.
+        count: usize,
+    },
+    /// The match starts with or is followed by a combining mark.
+    #[error("citation {id:?}: the match in {path} would cut a combining mark from its letter")]
+    CutsCombiningMark {
+        /// Citation id.
+        id: String,
+        /// The file.
+        path: String,
+    },
+    /// The passage does not lie where the locator says.
+    #[error("citation {id:?}: locator {locator:?} does not hold in source {source_id:?}: {why}")]
+    WrongLocator {
+        /// Citation id.
+        id: String,
+        /// The source.
+        source_id: String,
+        /// The locator.
+        locator: String,
+        /// Why.
+        why: String,
     },
     /// The matched text fails the check `verify` will make, e.g. because
     /// the quotation cuts a combining sequence in two.

@@ -23,9 +23,11 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+mod claims;
 mod fields;
 mod validate;
 
+pub use claims::{Citation, DeclaredQuotation, PassageSpec};
 pub use validate::PathProblem;
 
 /// The description file's name at the root of the folder to pack.
@@ -64,6 +66,10 @@ pub struct Description {
     /// `[pack]`: how pack selects the files (not carried into the bundle).
     #[serde(default, skip_serializing_if = "PackRules::is_empty")]
     pub pack: PackRules,
+    /// `[[quotations]]`: quoted spans of the statement that quote nobody
+    /// (terms, scare quotes), declared so every quoted span is accounted for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quotations: Vec<DeclaredQuotation>,
 }
 
 /// `[pack]`: instructions to `pack` itself. They shape which files become
@@ -269,39 +275,6 @@ impl std::fmt::Display for Role {
     }
 }
 
-/// `[[citations]]`: one quotation in the statement and the passage it quotes.
-///
-/// `exact` is copied byte for byte from the statement; the passage must
-/// occur in the source up to the documented normalisation (Unicode NFC,
-/// whitespace runs, curly and straight quotes and dashes, the case of the
-/// first letter), which `pack` checks.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Citation {
-    /// Short unique slug, 1 to 64 of `a-z`, `0-9` and `-`.
-    pub id: String,
-    /// The id of the cited entry in `[[sources]]`.
-    pub source: String,
-    /// Where the passage is in the source, e.g. "Article 43".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locator: Option<String>,
-    /// The quoted text exactly as it stands in the statement.
-    pub exact: String,
-    /// Text just before `exact` in the statement, to tell repeated quotations apart.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
-    /// Text just after `exact` in the statement, to tell repeated quotations apart.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suffix: Option<String>,
-    /// The passage exactly as it stands in the source, when it differs from
-    /// `exact` only by the documented normalisation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_exact: Option<String>,
-    /// Free-text remark on the quotation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-}
-
 /// Why a description was refused. Each message is one line; `entry` names
 /// the offending entry as `sources[3] (id gc4-1949)`, counting from 0 in
 /// file order. Values taken from the file are shown quoted and escaped.
@@ -370,6 +343,14 @@ pub enum DescriptionError {
         entry: String,
         /// The id it names, quoted.
         source_id: String,
+    },
+    /// A citation or declared quotation breaks a rule of its kind.
+    #[error("{entry}: {message}")]
+    BadClaim {
+        /// The entry.
+        entry: String,
+        /// What is wrong.
+        message: String,
     },
     /// There are citations but no `[statement]` for them to quote.
     #[error("citations: there is no [statement] for them to quote")]

@@ -206,35 +206,9 @@ pub fn list_text(l: &Listing, citations: bool, notice: bool) -> String {
         }
     }
     if citations {
-        let _ = writeln!(s, "citations ({}):", l.manifest.citations.len());
-        for c in &l.manifest.citations {
-            let loc = c
-                .locator
-                .as_deref()
-                .map(|x| format!(", {}", escape(x)))
-                .unwrap_or_default();
-            let _ = writeln!(s, "  {} -> {}{loc}", escape(&c.id), escape(&c.source));
-            let _ = writeln!(
-                s,
-                "    quoted   (statement bytes {}..{}): \"{}\"",
-                c.statement.start,
-                c.statement.end,
-                escape(&c.statement.text)
-            );
-            let _ = writeln!(
-                s,
-                "    in source ({} bytes {}..{}{}): \"{}\"",
-                escape(&c.source_path),
-                c.source_match.start,
-                c.source_match.end,
-                if c.normalised {
-                    ", after normalisation"
-                } else {
-                    ", exact"
-                },
-                escape(&c.source_match.text)
-            );
-        }
+        // Without the texts: `list_citations::text` shows them with context.
+        let texts = crate::citations::Texts::default();
+        s.push_str(&crate::citations::render::text(&l.manifest, &texts));
     }
     s
 }

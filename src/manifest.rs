@@ -17,15 +17,26 @@ use crate::description::{Role, Source, Statement};
 pub const MANIFEST_FILE: &str = "docseal.json";
 /// The value of the `format` field.
 pub const FORMAT_NAME: &str = "docseal-manifest";
-/// The only format version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The format version this build writes. It reads this one and
+/// [`FORMAT_VERSION_1`], whose citation records it reads as claims.
+pub const FORMAT_VERSION: u32 = 2;
+/// The first format version: one verbatim passage per citation, no
+/// declared quotations.
+pub const FORMAT_VERSION_1: u32 = 1;
 /// The largest `docseal.json` verify will read.
 pub const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 
-/// The parsed `docseal.json`.
+/// The parsed `docseal.json` (format 2 in memory, whatever was read).
+pub type BundleManifest = ManifestOf<crate::citations::Claim>;
+
+/// `docseal.json` with citation records of type `C`: [`Claim`] for
+/// format 2, the v1 [`CitationRecord`] when reading format 1.
+///
+/// [`Claim`]: crate::citations::Claim
+/// [`CitationRecord`]: crate::citations::CitationRecord
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BundleManifest {
+#[serde(deny_unknown_fields, bound(deserialize = "C: Deserialize<'de>"))]
+pub struct ManifestOf<C> {
     /// Always [`FORMAT_NAME`].
     pub format: String,
     /// Always [`FORMAT_VERSION`].
@@ -40,9 +51,18 @@ pub struct BundleManifest {
     pub sources: Vec<Source>,
     /// Every payload file, sorted by path; the same set as `manifest-sha256.txt`.
     pub files: Vec<FileRecord>,
-    /// Quotations of the statement bound to the passages of their sources.
+    /// The statement's citations: claims bound to the passages of their sources.
     #[serde(default)]
-    pub citations: Vec<crate::citations::CitationRecord>,
+    pub citations: Vec<C>,
+    /// Quoted spans of the statement declared as quoting nobody (format 2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quotations: Vec<crate::citations::QuotationRecord>,
+}
+
+/// Just the version, read first to choose the schema.
+#[derive(Deserialize)]
+struct VersionOnly {
+    format_version: u32,
 }
 
 /// The bundle's identity.
@@ -114,19 +134,74 @@ pub struct FileRecord {
     pub notes: Option<String>,
 }
 
+impl ManifestOf<crate::citations::CitationRecord> {
+    /// A format-1 manifest with its citations read as claims.
+    fn into_claims(self) -> BundleManifest {
+        ManifestOf {
+            format: self.format,
+            format_version: self.format_version,
+            bundle: self.bundle,
+            statement: self.statement,
+            sources: self.sources,
+            files: self.files,
+            citations: self
+                .citations
+                .into_iter()
+                .map(crate::citations::Claim::from_v1)
+                .collect(),
+            quotations: self.quotations,
+        }
+    }
+}
+
 impl BundleManifest {
+    /// A format-1 manifest in its own schema, for writing it back as read.
+    fn as_v1(&self) -> Option<ManifestOf<crate::citations::CitationRecord>> {
+        if self.format_version != FORMAT_VERSION_1 {
+            return None;
+        }
+        let citations = self
+            .citations
+            .iter()
+            .map(|c| c.to_v1())
+            .collect::<Option<Vec<_>>>()?;
+        Some(ManifestOf {
+            format: self.format.clone(),
+            format_version: self.format_version,
+            bundle: self.bundle.clone(),
+            statement: self.statement.clone(),
+            sources: self.sources.clone(),
+            files: self.files.clone(),
+            citations,
+            quotations: Vec::new(),
+        })
+    }
+
     /// Parses `docseal.json` bytes strictly.
     pub fn parse(bytes: &[u8]) -> Result<BundleManifest, String> {
-        let m: BundleManifest = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+        let version = serde_json::from_slice::<VersionOnly>(bytes)
+            .map_err(|e| e.to_string())?
+            .format_version;
+        let m: BundleManifest = match version {
+            FORMAT_VERSION_1 => {
+                let v1: ManifestOf<crate::citations::CitationRecord> =
+                    serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+                if !v1.quotations.is_empty() {
+                    return Err("format_version 1 has no quotations".into());
+                }
+                v1.into_claims()
+            }
+            _ => serde_json::from_slice(bytes).map_err(|e| e.to_string())?,
+        };
         if m.format != FORMAT_NAME {
             return Err(format!(
                 "format is {:?}, expected {FORMAT_NAME:?}",
                 m.format
             ));
         }
-        if m.format_version != FORMAT_VERSION {
+        if m.format_version != FORMAT_VERSION && m.format_version != FORMAT_VERSION_1 {
             return Err(format!(
-                "format_version {} is not supported (this docseal reads {FORMAT_VERSION})",
+                "format_version {} is not supported (this docseal reads {FORMAT_VERSION_1} and {FORMAT_VERSION})",
                 m.format_version
             ));
         }
@@ -138,7 +213,10 @@ impl BundleManifest {
     /// The deterministic serialisation written into bundles.
     pub fn to_bytes(&self) -> Vec<u8> {
         // Serialising plain structs of strings and integers cannot fail.
-        let mut out = serde_json::to_vec_pretty(self).unwrap_or_default();
+        let mut out = match self.as_v1() {
+            Some(v1) => serde_json::to_vec_pretty(&v1).unwrap_or_default(),
+            None => serde_json::to_vec_pretty(self).unwrap_or_default(),
+        };
         out.push(b'\n');
         out
     }

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use crate::bagit::{self, Manifest};
 use crate::bagpath::BagPath;
 use crate::bundle::{self, BAGIT_TXT, BAG_INFO, PAYLOAD_MANIFEST, TAG_MANIFEST};
-use crate::citations::{self, CitationRecord};
+use crate::citations;
 use crate::container::ZipWriter;
 use crate::description::Description;
 use crate::error::{Error, Result};
@@ -97,7 +97,7 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
         }
     };
     let identity = identity(opts, &description, key)?;
-    let warnings = plan::retrieval_warning(&identity.created, &description)
+    let mut warnings: Vec<String> = plan::retrieval_warning(&identity.created, &description)
         .into_iter()
         .collect();
     let mut pending = PendingFile::create(opts.output, opts.overwrite, false)?;
@@ -158,8 +158,9 @@ pub fn pack(opts: &PackOptions, key: &SecretKey, progress: &dyn Progress) -> Res
         }
     }
     progress.finish();
-    let citations = bind_citations(opts.dir, &description, &captured)?;
-    let manifest = build_manifest(identity, &description, records, citations);
+    let bound = bind_citations(opts.dir, &description, &captured)?;
+    warnings.extend(bound.warnings.iter().cloned());
+    let manifest = build_manifest(identity, &description, records, bound);
     let tags = tag_files(&manifest)?;
     for (name, bytes) in &tags {
         zip.add_bytes(&format!("{root}/{name}"), bytes)
@@ -431,13 +432,27 @@ fn default_identifier(key: &SecretKey, name: &str) -> String {
     )
 }
 
+/// The ids of the sources pack must read as text: those the citations
+/// name, and every source when a quotation is recorded as not found.
+fn cited_sources(d: &Description) -> Vec<&str> {
+    let everywhere = d
+        .citations
+        .iter()
+        .any(|c| c.verdict() == citations::Verdict::NotFound);
+    d.sources
+        .iter()
+        .map(|s| s.id.as_str())
+        .filter(|id| everywhere || d.citations.iter().any(|c| c.source_ids().any(|s| s == *id)))
+        .collect()
+}
+
 fn bind_citations(
     dir: &Path,
     d: &Description,
     captured: &BTreeMap<String, Vec<u8>>,
-) -> Result<Vec<CitationRecord>> {
-    if d.citations.is_empty() {
-        return Ok(Vec::new());
+) -> Result<citations::Bound> {
+    if d.citations.is_empty() && d.quotations.is_empty() {
+        return Ok(citations::Bound::default());
     }
     let desc_path = dir.join(crate::description::DESCRIPTION_FILE);
     let Some(statement) = &d.statement else {
@@ -449,11 +464,8 @@ fn bind_citations(
             .map_err(|_| Error::input(&dir.join(path), "is cited but is not UTF-8 text"))
     };
     let mut sources = BTreeMap::new();
-    for s in d
-        .sources
-        .iter()
-        .filter(|s| d.citations.iter().any(|c| c.source == s.id))
-    {
+    let cited = cited_sources(d);
+    for s in d.sources.iter().filter(|s| cited.contains(&s.id.as_str())) {
         sources.insert(s.id.clone(), (format!("data/{}", s.path), text(&s.path)?));
     }
     let texts = citations::Texts {
@@ -461,20 +473,8 @@ fn bind_citations(
         statement: text(&statement.path)?,
         sources,
     };
-    citations::bind(&d.citations, &texts).map_err(|first| {
-        // Bind each alone to name every citation that fails, not only the first.
-        let all: Vec<Error> = d
-            .citations
-            .iter()
-            .filter_map(|c| citations::bind(std::slice::from_ref(c), &texts).err())
-            .map(|e| Error::input(&desc_path, e.to_string()))
-            .collect();
-        if all.is_empty() {
-            Error::input(&desc_path, first.to_string())
-        } else {
-            Error::all(all)
-        }
-    })
+    citations::bind_claims(&d.citations, &d.quotations, &texts)
+        .map_err(|e| Error::input(&desc_path, e.to_string()))
 }
 
 /// The JSON manifest, with description paths rewritten into `data/`.
@@ -482,7 +482,7 @@ fn build_manifest(
     bundle: Identity,
     d: &Description,
     files: Vec<FileRecord>,
-    citations: Vec<CitationRecord>,
+    bound: citations::Bound,
 ) -> BundleManifest {
     let statement = d.statement.clone().map(|mut s| {
         s.path = format!("data/{}", s.path);
@@ -504,7 +504,8 @@ fn build_manifest(
         statement,
         sources,
         files,
-        citations,
+        citations: bound.claims,
+        quotations: bound.quotations,
     }
 }
 

@@ -181,6 +181,20 @@ fn summary_lines(r: &Report, out: &mut Vec<String>) {
             "  citations   {} checked, {ok} stand in their sources",
             r.citations.len()
         ));
+        // The coverage line (citations, FORMAT.md §7.2), in full.
+        if let Some(f) = r.findings.iter().find(|f| f.code == "citation.coverage") {
+            for (i, l) in crate::citations::wrap(&escape(&f.message), WIDTH - 14)
+                .iter()
+                .enumerate()
+            {
+                let head = if i == 0 {
+                    "  quotations  "
+                } else {
+                    "              "
+                };
+                out.push(format!("{head}{l}"));
+            }
+        }
     }
     let count = |s: Severity| r.findings.iter().filter(|f| f.severity == s).count();
     let (e, w, n) = (

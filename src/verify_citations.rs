@@ -1,8 +1,11 @@
-//! The citation part of `verify`: quotations re-checked against the bundled
-//! texts, sources nothing cites, and confusable characters in the statement.
+//! The citation part of `verify`: claims re-checked against the bundled
+//! texts (`citations::check_claims`), every quoted span accounted for, the
+//! coverage line, sources nothing cites, and confusable characters.
 //!
 //! Runs after the payload hashes were checked, on the same bundle; a text
-//! that cannot be read or is not UTF-8 is itself a finding.
+//! that cannot be read or is not UTF-8 is itself a finding. Format-1
+//! bundles are checked by format 1's rules: their coverage is reported as
+//! not claimed, never as a failure.
 
 use std::collections::BTreeMap;
 
@@ -21,16 +24,16 @@ pub fn check(
     b: &OpenBundle,
     m: &BundleManifest,
 ) {
-    let mut push = |sev: Severity, code: &str, path: Option<String>, message: String| {
-        findings.push(Finding::new(sev, code, path, message))
-    };
+    let claims_anything = !m.citations.is_empty() || !m.quotations.is_empty();
     let Some(statement) = &m.statement else {
-        if !m.citations.is_empty() {
+        if claims_anything {
+            let msg = "the manifest has citations but no statement".into();
             push(
+                findings,
                 Severity::Error,
                 "citation.no-statement",
                 None,
-                "the manifest has citations but no statement".into(),
+                msg,
             );
         }
         return;
@@ -38,57 +41,103 @@ pub fn check(
     let statement_text = match read_text(b, &statement.path) {
         Ok(t) => t,
         Err(e) => {
-            if !m.citations.is_empty() {
+            if claims_anything {
+                let path = Some(statement.path.clone());
                 push(
+                    findings,
                     Severity::Error,
                     "citation.statement-unreadable",
-                    Some(statement.path.clone()),
+                    path,
                     e,
                 );
             }
             return;
         }
     };
-    for c in citations::confusables(&statement_text) {
-        push(
-            Severity::Warning,
-            "text.confusable",
-            Some(statement.path.clone()),
-            format!(
-                "line {} column {}: {} {:?} in {:?} ({:?})",
-                c.line,
-                c.column,
-                code_point(c.code_point),
-                c.code_point,
-                crate::report::escape(&c.context),
-                c.kind
-            ),
-        );
-    }
-    if m.citations.is_empty() {
+    let spans = citations::quoted_spans(&statement_text).0;
+    let max = citations::MAX_CONFUSABLES_LISTED;
+    findings.extend(positioned(
+        &statement.path,
+        &citations::scan_words(&statement_text, &spans, max),
+    ));
+    if !claims_anything {
+        if !spans.is_empty() {
+            let msg = format!(
+                "{} quoted spans; the bundle binds and declares none, so its quotations are not checked",
+                spans.len()
+            );
+            let path = Some(statement.path.clone());
+            push(
+                findings,
+                Severity::Info,
+                "citation.coverage-not-claimed",
+                path,
+                msg,
+            );
+        }
         return;
     }
+    let everywhere = m
+        .citations
+        .iter()
+        .any(|c| c.verdict == citations::Verdict::NotFound);
     let mut sources = BTreeMap::new();
     for s in &m.sources {
-        if !m.citations.iter().any(|c| c.source == s.id) {
+        let cited = m.citations.iter().any(|c| c.sources().any(|id| id == s.id));
+        if !cited {
+            let msg = format!("source {:?} is not cited by any citation", s.id);
             push(
+                findings,
                 Severity::Info,
                 "citation.uncited-source",
                 Some(s.path.clone()),
-                format!("source {:?} is not cited by any quotation", s.id),
+                msg,
             );
-            continue;
+            if !everywhere {
+                continue;
+            }
         }
         match read_text(b, &s.path) {
             Ok(t) => {
                 sources.insert(s.id.clone(), (s.path.clone(), t));
             }
-            Err(e) => push(
-                Severity::Error,
-                "citation.source-unreadable",
-                Some(s.path.clone()),
-                e,
-            ),
+            // A source nothing cites may be binary; only a cited one must be text.
+            Err(e) if cited => {
+                let path = Some(s.path.clone());
+                push(
+                    findings,
+                    Severity::Error,
+                    "citation.source-unreadable",
+                    path,
+                    e,
+                );
+            }
+            Err(_) => {}
+        }
+    }
+    for (path, text) in sources.values() {
+        let scan = citations::scan_words(text, &[], 10);
+        for line in citations::confusable_lines(&scan) {
+            push(
+                findings,
+                Severity::Info,
+                "text.confusable",
+                Some(path.clone()),
+                line,
+            );
+        }
+    }
+    for (field, value) in metadata_strings(m) {
+        let scan = citations::scan_words(&value, &[], 3);
+        for line in citations::confusable_lines(&scan) {
+            let msg = format!("{field}: {line}");
+            push(
+                findings,
+                Severity::Info,
+                "text.confusable",
+                Some("docseal.json".into()),
+                msg,
+            );
         }
     }
     let texts = Texts {
@@ -96,25 +145,128 @@ pub fn check(
         statement: statement_text,
         sources,
     };
-    let found = citations::check(&m.citations, &texts);
+    let found = citations::check_claims(&m.citations, &m.quotations, &texts);
+    let severity = |code: &str| {
+        if citations::WARNING_CODES.contains(&code) {
+            Severity::Warning
+        } else {
+            Severity::Error
+        }
+    };
+    let mut ok = Vec::with_capacity(m.citations.len());
     for c in &m.citations {
-        let ok = !found
-            .iter()
-            .any(|f| f.citation.as_deref() == Some(c.id.as_str()));
+        let good = !found.iter().any(|f| {
+            f.citation.as_deref() == Some(c.id.as_str()) && severity(f.code) == Severity::Error
+        });
+        ok.push(good);
+        let first = c.passages.first();
         out.push(CitationReport {
             id: c.id.clone(),
-            source: c.source.clone(),
-            locator: c.locator.clone(),
-            ok,
+            source: first.map(|p| p.source.clone()).unwrap_or_default(),
+            locator: first.and_then(|p| p.locator.clone()),
+            ok: good,
         });
     }
+    let legacy = m.format_version == crate::manifest::FORMAT_VERSION_1;
+    let cov = (!legacy).then(|| {
+        let spans: Vec<_> = m
+            .citations
+            .iter()
+            .map(|c| (c.kind, c.statement.start, c.statement.end))
+            .collect();
+        let words: Vec<&str> = m.quotations.iter().map(|q| q.exact.as_str()).collect();
+        citations::coverage(&texts.statement, &spans, &words)
+    });
+    let mut line = citations::summary(&m.citations, &ok, &m.quotations, cov.as_ref());
+    if legacy {
+        line.push_str(
+            " (format 1: quoted spans not accounted for by the bundle, coverage not checked)",
+        );
+    }
+    push(
+        findings,
+        Severity::Info,
+        "citation.coverage",
+        Some(statement.path.clone()),
+        line,
+    );
     for f in found {
         let msg = match &f.citation {
             Some(id) => format!("citation {id:?}: {}", f.message),
             None => f.message,
         };
-        push(Severity::Error, f.code, f.path, msg);
+        push(findings, severity(f.code), f.code, f.path, msg);
     }
+}
+
+fn push(
+    findings: &mut Vec<Finding>,
+    sev: Severity,
+    code: &str,
+    path: Option<String>,
+    message: String,
+) {
+    findings.push(Finding::new(sev, code, path, message));
+}
+
+/// Confusable findings of one text as warnings with their line, column
+/// and byte offset (the message without them, since reports show them).
+fn positioned(path: &str, scan: &citations::Scan) -> Vec<Finding> {
+    let lines = citations::confusable_lines(scan);
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let w = scan.findings.get(i);
+            let message = match w {
+                Some(_) => line
+                    .split_once(": ")
+                    .map_or(line.clone(), |(_, m)| m.to_owned()),
+                None => line,
+            };
+            let mut f = Finding::new(
+                Severity::Warning,
+                "text.confusable",
+                Some(path.to_owned()),
+                message,
+            );
+            if let Some(w) = w {
+                f.position = crate::report::Position {
+                    line: Some(w.line as u64),
+                    column: Some(w.column as u64),
+                    offset: Some(w.offset as u64),
+                };
+            }
+            f
+        })
+        .collect()
+}
+
+/// The human-written strings of the manifest, each with its field name.
+fn metadata_strings(m: &BundleManifest) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut add = |field: String, v: &Option<String>| {
+        if let Some(v) = v {
+            out.push((field, v.clone()));
+        }
+    };
+    add("bundle.title".into(), &m.bundle.title);
+    add(
+        "bundle.external_description".into(),
+        &m.bundle.external_description,
+    );
+    if let Some(s) = &m.statement {
+        add("statement.title".into(), &Some(s.title.clone()));
+        add("statement.notes".into(), &s.notes);
+    }
+    for s in &m.sources {
+        add(format!("sources[{}].title", s.id), &Some(s.title.clone()));
+        add(format!("sources[{}].date_note", s.id), &s.date_note);
+    }
+    for c in &m.citations {
+        add(format!("citations[{}].note", c.id), &c.note);
+    }
+    out
 }
 
 fn read_text(b: &OpenBundle, path: &str) -> Result<String, String> {
@@ -123,8 +275,4 @@ fn read_text(b: &OpenBundle, path: &str) -> Result<String, String> {
         .ok_or_else(|| "file is not in the bundle".to_owned())?;
     let bytes = b.read_small(f, MAX_TEXT_BYTES).map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|_| "is not UTF-8 text".to_owned())
-}
-
-fn code_point(c: char) -> String {
-    format!("U+{:04X}", u32::from(c))
 }

@@ -38,17 +38,18 @@ fn bind_one<'t>(
 ) -> Result<CitationRecord, CitationError> {
     let q = quotation(&c.id, &c.exact)?;
     let in_statement = find_in_statement(c, &q, texts, statement)?;
-    let Some((id, (path, text))) = texts.sources.get_key_value(&c.source) else {
+    let source_id = c.source.clone().unwrap_or_default();
+    let Some((id, (path, text))) = texts.sources.get_key_value(&source_id) else {
         return Err(CitationError::UnknownSource {
             id: c.id.clone(),
-            source_id: c.source.clone(),
+            source_id,
         });
     };
     let source = cache.entry(id).or_insert_with(|| Normalised::new(text));
     let (source_match, occurrences) = find_in_source(c, &q, path, text, source)?;
     let record = CitationRecord {
         id: c.id.clone(),
-        source: c.source.clone(),
+        source: source_id.clone(),
         source_path: path.clone(),
         locator: c.locator.clone(),
         exact: c.exact.clone(),
@@ -72,7 +73,7 @@ fn bind_one<'t>(
 }
 
 /// The normalised quotation, refused when too long or empty.
-fn quotation(id: &str, exact: &str) -> Result<Quotation, CitationError> {
+pub(crate) fn quotation(id: &str, exact: &str) -> Result<Quotation, CitationError> {
     let chars = exact.chars().count();
     if chars > MAX_QUOTATION_CHARS {
         return Err(CitationError::TooLong {
@@ -103,7 +104,7 @@ fn find_in_statement(
         });
     }
     let len = q.chars.len();
-    let context = Context::new(c);
+    let context = Context::new(c.prefix.as_deref(), c.suffix.as_deref());
     let spans: Vec<Span> = all
         .iter()
         .filter(|&&i| context.fits(&st.chars, i, i + len))
@@ -137,30 +138,23 @@ fn find_in_statement(
 
 /// A citation's prefix and suffix, normalised, without the space at the
 /// junction with the quotation.
-struct Context {
+pub(crate) struct Context {
     prefix: Option<Vec<char>>,
     suffix: Option<Vec<char>>,
 }
 
 impl Context {
-    fn new(c: &Citation) -> Self {
-        let norm =
-            |s: &String, trim: fn(&[char]) -> &[char]| trim(&Normalised::new(s).chars).to_vec();
+    pub(crate) fn new(prefix: Option<&str>, suffix: Option<&str>) -> Self {
+        let norm = |s: &str, trim: fn(&[char]) -> &[char]| trim(&Normalised::new(s).chars).to_vec();
         Context {
-            prefix: c
-                .prefix
-                .as_ref()
-                .map(|p| norm(p, |p| p.strip_suffix(&[' ']).unwrap_or(p))),
-            suffix: c
-                .suffix
-                .as_ref()
-                .map(|s| norm(s, |s| s.strip_prefix(&[' ']).unwrap_or(s))),
+            prefix: prefix.map(|p| norm(p, |p| p.strip_suffix(&[' ']).unwrap_or(p))),
+            suffix: suffix.map(|s| norm(s, |s| s.strip_prefix(&[' ']).unwrap_or(s))),
         }
     }
 
     /// Whether the prefix ends right before character `start` and the
     /// suffix begins right at `end`, one space at the junction ignored.
-    fn fits(&self, hay: &[char], start: usize, end: usize) -> bool {
+    pub(crate) fn fits(&self, hay: &[char], start: usize, end: usize) -> bool {
         let before = hay.get(..start).unwrap_or_default();
         let after = hay.get(end..).unwrap_or_default();
         let prefix_ok = self.prefix.as_deref().is_none_or(|p| {
@@ -199,13 +193,13 @@ fn find_in_source(
     match (first, &c.source_exact) {
         (None, _) => Err(CitationError::NotInSource {
             id: c.id.clone(),
-            source_id: c.source.clone(),
+            source_id: c.source.clone().unwrap_or_default(),
             path: path.to_owned(),
             nearest: nearest_passage(q, text, src),
         }),
         (Some(found), Some(se)) => Err(CitationError::SourceExactNotVerbatim {
             id: c.id.clone(),
-            source_id: c.source.clone(),
+            source_id: c.source.clone().unwrap_or_default(),
             path: path.to_owned(),
             line: line_of(text, usize::try_from(found.start).unwrap_or(usize::MAX)),
             diff: diff_marked(se, &found.text),
@@ -228,7 +222,7 @@ fn check_source_exact(c: &Citation, q: &Quotation, se: &str) -> Result<(), Citat
 }
 
 /// The span of the original text that normalised characters `i..j` come from.
-fn span_of(n: &Normalised, text: &str, i: usize, j: usize) -> Span {
+pub(crate) fn span_of(n: &Normalised, text: &str, i: usize, j: usize) -> Span {
     let start = n.map.get(i).copied().unwrap_or(text.len());
     let end = n.byte_end(j).max(start);
     Span {
@@ -239,7 +233,7 @@ fn span_of(n: &Normalised, text: &str, i: usize, j: usize) -> Span {
 }
 
 /// The passage of `text` nearest to `q`, with its line and difference.
-fn nearest_passage(q: &Quotation, text: &str, n: &Normalised) -> Option<NearestPassage> {
+pub(crate) fn nearest_passage(q: &Quotation, text: &str, n: &Normalised) -> Option<NearestPassage> {
     let near = nearest(&n.chars, q)?;
     let passage = n.chars.get(near.start..near.end)?;
     let at = n.map.get(near.start).copied().unwrap_or(0);

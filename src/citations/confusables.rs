@@ -5,7 +5,18 @@
 //! (Unicode 15), so the result does not depend on a font. Reported, never
 //! folded: the normalisation keeps them, since the bytes are evidence.
 
+use super::quotes::QuotedSpan;
 use super::{Confusable, ConfusableKind};
+
+/// The most findings listed per text; the rest are counted per kind.
+pub const MAX_LISTED: usize = 50;
+
+/// One warning line per suspicious word of `text` (see `words`), saying
+/// whether it lies inside a quoted span, capped at [`MAX_LISTED`] plus a
+/// line counting the rest.
+pub fn confusables_report(_path: &str, text: &str, quoted: &[QuotedSpan]) -> Vec<String> {
+    super::words::lines(&super::words::scan(text, quoted, MAX_LISTED))
+}
 
 /// Every suspicious character of `text`, in order. A word (a run of
 /// letters and combining marks) mixing Latin, Cyrillic and Greek letters

@@ -94,16 +94,21 @@ impl Normalised {
 /// Splits `s` into pieces that NFC normalises independently: each starts
 /// before a character that never combines with what precedes it.
 fn nfc_chunks(s: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut starts: Vec<usize> = s
-        .char_indices()
-        .filter(|&(i, c)| i == 0 || is_stable(c))
-        .map(|(i, _)| i)
-        .collect();
-    starts.push(s.len());
-    let pieces: Vec<(usize, usize)> = starts.windows(2).map(|w| (w[0], w[1])).collect();
-    pieces
-        .into_iter()
-        .filter_map(move |(a, b)| s.get(a..b).map(|piece| (a, piece)))
+    // Streaming: no list of offsets, so the cost in memory stays that of
+    // the output whatever the text's size.
+    let mut iter = s.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, _) = iter.next()?;
+        let mut end = s.len();
+        while let Some(&(i, c)) = iter.peek() {
+            if is_stable(c) {
+                end = i;
+                break;
+            }
+            iter.next();
+        }
+        s.get(start..end).map(|piece| (start, piece))
+    })
 }
 
 /// A starter that is NFC on its own and never composes with a preceding
@@ -182,11 +187,65 @@ impl Quotation {
     }
 }
 
-/// Equal characters, or, when `fold`, equal but for case.
+/// Equal characters, or, when `fold`, one the simple upper or lower case
+/// of the other *both ways*: `t`/`T` fold, but `ſ` (whose upper case is
+/// `S`) and the Kelvin sign (whose lower case is `k`) do not, because
+/// neither is what its partner maps back to.
 pub(crate) fn same_char(a: char, b: char, fold: bool) -> bool {
-    a == b
-        || (fold
-            && (a.to_lowercase().eq(b.to_lowercase()) || a.to_uppercase().eq(b.to_uppercase())))
+    a == b || (fold && (case_pair(a, b) || case_pair(b, a)))
+}
+
+/// Whether `upper` is the single-character upper case of `lower` and
+/// `lower` the single-character lower case of `upper`.
+fn case_pair(lower: char, upper: char) -> bool {
+    let (mut up, mut down) = (lower.to_uppercase(), upper.to_lowercase());
+    up.next() == Some(upper)
+        && up.next().is_none()
+        && down.next() == Some(lower)
+        && down.next().is_none()
+}
+
+/// Whether a match of bytes `start..end` of `text` leaves combining marks
+/// whole: it neither starts with one nor is followed by one (`e` must not
+/// match the `e` of `e\u{301}`).
+pub(crate) fn edges_whole(text: &str, start: usize, end: usize) -> bool {
+    let mark = |c: Option<char>| c.is_some_and(unicode_normalization::char::is_combining_mark);
+    let first = text.get(start..).and_then(|t| t.chars().next());
+    let next = text.get(end..).and_then(|t| t.chars().next());
+    (start == end || !mark(first)) && !mark(next)
+}
+
+/// The rules of §7.1 that change `a` or `b`, when they differ: the names
+/// `nfc`, `whitespace`, `quotes`, `dashes`, `first-letter-case`.
+pub(crate) fn rules_applied(a: &str, b: &str) -> Vec<String> {
+    if a == b {
+        return Vec::new();
+    }
+    let both = [a, b];
+    let any = |f: &dyn Fn(&str) -> bool| both.iter().any(|s| f(s));
+    let mut out = Vec::new();
+    if any(&|s| s.nfc().ne(s.chars())) {
+        out.push("nfc");
+    }
+    if any(&|s| s.contains(|c: char| c.is_whitespace() && c != ' ') || s.contains("  ")) {
+        out.push("whitespace");
+    }
+    if any(&|s| {
+        s.chars()
+            .any(|c| fold_punctuation(c) != c && matches!(fold_punctuation(c), '"' | '\''))
+    }) {
+        out.push("quotes");
+    }
+    if any(&|s| s.chars().any(|c| fold_punctuation(c) == '-' && c != '-')) {
+        out.push("dashes");
+    }
+    let first = |s: &str| s.chars().find(|c| c.is_alphabetic());
+    if let (Some(x), Some(y)) = (first(a), first(b)) {
+        if x != y && same_char(x, y, true) {
+            out.push("first-letter-case");
+        }
+    }
+    out.into_iter().map(str::to_owned).collect()
 }
 
 #[cfg(test)]

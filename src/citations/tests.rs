@@ -16,13 +16,9 @@ const HAGUE_ID: &str = "hague-iv-1907-regs-art42-50-en-ukparl-excerpt";
 fn cite(exact: &str) -> Citation {
     Citation {
         id: "c1".into(),
-        source: "src".into(),
-        locator: None,
+        source: Some("src".into()),
         exact: exact.into(),
-        prefix: None,
-        suffix: None,
-        source_exact: None,
-        note: None,
+        ..Citation::default()
     }
 }
 
@@ -238,7 +234,7 @@ fn not_in_source_shows_nearest_passage() {
     let t = real_texts();
     let mut c = cite("even if the said occupation met with no armed resistance");
     c.id = "gc4-art2".into();
-    c.source = GC4_ID.into();
+    c.source = Some(GC4_ID.into());
     let statement = format!("{STATEMENT} \"{}\"", c.exact);
     let t = Texts { statement, ..t };
     let e = bind_one(c, &t).unwrap_err();
@@ -269,7 +265,7 @@ fn rejects_with_specific_errors() {
     );
     let long = "a".repeat(MAX_QUOTATION_CHARS + 1);
     let mut unknown = cite("the occupant");
-    unknown.source = "nope".into();
+    unknown.source = Some("nope".into());
     let cases: Vec<(Citation, CitationError)> = vec![
         (
             cite("the occupier"),
@@ -373,13 +369,13 @@ fn real_quotations_bind() {
     let t = real_texts();
     let gc4 = Citation {
         id: "gc4-art2-occupation".into(),
-        source: GC4_ID.into(),
+        source: Some(GC4_ID.into()),
         exact: "to all cases of partial or total occupation of the territory of a High Contracting Party, even if the said occupation meets with no armed resistance".into(),
         ..cite("")
     };
     let hague = Citation {
         id: "hague-regs-art43-authority".into(),
-        source: HAGUE_ID.into(),
+        source: Some(HAGUE_ID.into()),
         exact: "the authority of the legitimate power having in fact passed into the hands of the occupant".into(),
         ..cite("")
     };

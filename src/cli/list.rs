@@ -17,6 +17,9 @@ pub struct ListArgs {
     /// Print the listing as one JSON document.
     #[arg(long)]
     json: bool,
+    /// With --citations: `w3c` prints them as W3C Web Annotations (JSON-LD).
+    #[arg(long, value_name = "FORMAT", value_parser = ["w3c"], requires = "citations")]
+    format: Option<String>,
     /// Also verify with these trusted keys (then the exit code is verify's).
     #[command(flatten)]
     trust: super::TrustArgs,
@@ -32,7 +35,10 @@ pub fn run(a: ListArgs) -> Result<i32> {
     } else {
         None
     };
-    if a.json {
+    if a.format.as_deref() == Some("w3c") {
+        let doc = docseal::list_citations::w3c(&a.bundle, &listing.manifest, &limits)?;
+        super::print_out(&docseal::escape::to_json_pretty(&doc))?;
+    } else if a.json {
         let doc = docseal::list::ListReport {
             schema: docseal::list::LIST_SCHEMA,
             format: listing.format,
@@ -42,7 +48,14 @@ pub fn run(a: ListArgs) -> Result<i32> {
         };
         super::print_out(&doc.to_json())?;
     } else {
-        let mut s = docseal::list::list_text(&listing, a.citations, report.is_none());
+        let mut s = docseal::list::list_text(&listing, false, report.is_none());
+        if a.citations {
+            s.push_str(&docseal::list_citations::text(
+                &a.bundle,
+                &listing.manifest,
+                &limits,
+            )?);
+        }
         if let Some(r) = &report {
             s.push_str(&docseal::render::verify_text(r, Default::default()));
         }

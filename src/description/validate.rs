@@ -118,14 +118,31 @@ pub(super) fn problems(d: &Description) -> Vec<DescriptionError> {
         let entry = label("citations", i, &c.id);
         keep(citation(&entry, c).and_then(|()| {
             claim_id(&mut citation_ids, &c.id, &entry)?;
-            if source_ids.contains_key(c.source.as_str()) {
-                return Ok(());
+            if let Some(unknown) = c.source_ids().find(|s| !source_ids.contains_key(s)) {
+                let source_id = shown(unknown);
+                return Err(DescriptionError::UnknownSource {
+                    entry: entry.clone(),
+                    source_id,
+                });
             }
-            let source_id = shown(&c.source);
-            Err(DescriptionError::UnknownSource { entry, source_id })
+            if let Some(message) = c.rule_broken() {
+                return Err(DescriptionError::BadClaim {
+                    entry: entry.clone(),
+                    message,
+                });
+            }
+            Ok(())
         }));
     }
-    if !d.citations.is_empty() && d.statement.is_none() {
+    keep(count("quotations", d.quotations.len()));
+    for (i, q) in d.quotations.iter().enumerate().take(MAX_ENTRIES) {
+        let entry = format!("quotations[{i}]");
+        keep(
+            required(&entry, "exact", &q.exact, Class::Quotation)
+                .and_then(|()| opt(&entry, "note", &q.note, Class::Note)),
+        );
+    }
+    if (!d.citations.is_empty() || !d.quotations.is_empty()) && d.statement.is_none() {
         keep(Err(DescriptionError::NoStatement));
     }
     out
@@ -232,13 +249,28 @@ fn other_file(entry: &str, f: &OtherFile) -> Result {
 
 fn citation(entry: &str, c: &Citation) -> Result {
     slug(entry, "id", &c.id)?;
-    field(entry, "source", &c.source, Class::Line)?;
+    opt(entry, "source", &c.source, Class::Line)?;
     opt(entry, "locator", &c.locator, Class::Line)?;
     required(entry, "exact", &c.exact, Class::Quotation)?;
     opt(entry, "prefix", &c.prefix, Class::Quotation)?;
     opt(entry, "suffix", &c.suffix, Class::Quotation)?;
     if let Some(s) = &c.source_exact {
         required(entry, "source_exact", s, Class::Quotation)?;
+    }
+    count("passages", c.passages.len())?;
+    count("searched", c.searched.len())?;
+    for p in &c.passages {
+        field(entry, "passages.source", &p.source, Class::Line)?;
+        opt(entry, "passages.locator", &p.locator, Class::Line)?;
+        opt(entry, "passages.language", &p.language, Class::Line)?;
+        if let Some(x) = &p.exact {
+            required(entry, "passages.exact", x, Class::Quotation)?;
+        }
+        opt(entry, "passages.prefix", &p.prefix, Class::Quotation)?;
+        opt(entry, "passages.suffix", &p.suffix, Class::Quotation)?;
+    }
+    for s in &c.searched {
+        field(entry, "searched", s, Class::Line)?;
     }
     opt(entry, "note", &c.note, Class::Note)
 }

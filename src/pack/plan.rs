@@ -38,7 +38,7 @@ pub(super) fn plan<'a>(
     files: &'a [InputFile],
     left_out: &[scan::LeftOut],
 ) -> std::result::Result<Vec<Planned<'a>>, Vec<Error>> {
-    let cited: Vec<&str> = d.citations.iter().map(|c| c.source.as_str()).collect();
+    let cited = super::cited_sources(d);
     let mut described: BTreeMap<&str, Described> = BTreeMap::new();
     if let Some(s) = &d.statement {
         described.insert(

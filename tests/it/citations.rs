@@ -5,7 +5,7 @@
 
 use std::fs;
 
-use docseal::citations::CitationRecord;
+use docseal::citations::Claim;
 use docseal::manifest::BundleManifest;
 use sha2::{Digest, Sha256};
 
@@ -124,14 +124,20 @@ fn exact_and_normalised_matches_are_recorded_with_their_true_byte_offsets() {
         assert_eq!(&STATEMENT.as_bytes()[s..e], r.exact.as_bytes(), "{id}");
         assert_eq!(r.statement.text, r.exact, "{id}");
         assert_eq!(Some(s), STATEMENT.find(&r.exact), "{id}: statement start");
-        let (s, e) = (r.source_match.start as usize, r.source_match.end as usize);
+        let p = &r.passages[0];
+        let (s, e) = (p.span.start as usize, p.span.end as usize);
         assert_eq!(&source.as_bytes()[s..e], passage.as_bytes(), "{id}");
-        assert_eq!(r.source_match.text, passage, "{id}");
+        assert_eq!(p.span.text, passage, "{id}");
         assert_eq!(Some(s), source.find(passage), "{id}: source start");
-        assert_eq!(r.normalised, normalised, "{id}");
-        assert_eq!(r.occurrences, 1, "{id}");
+        assert_eq!(p.normalised, normalised, "{id}");
+        assert_eq!(p.occurrences, 1, "{id}");
         let path = if source == HAGUE { "hague" } else { "gc4" };
-        assert_eq!(r.source_path, format!("data/sources/{path}.txt"), "{id}");
+        assert_eq!(p.source_path, format!("data/sources/{path}.txt"), "{id}");
+        // Code points and line:column agree with the file.
+        let chars = source[..s].chars().count() as u64;
+        assert_eq!(p.span.char_start, Some(chars), "{id}");
+        let line = 1 + source[..s].matches('\n').count() as u64;
+        assert_eq!(p.span.line, Some(line), "{id}");
     }
     let (code, errors, report) = verify_json(&f.path("b.zip"), &f.path("alice.pub"), &[]);
     assert_eq!((code, errors.len()), (0, 0), "{report:#}");
@@ -149,7 +155,7 @@ fn exact_and_normalised_matches_are_recorded_with_their_true_byte_offsets() {
     assert_eq!(uncited[0]["file"], "data/sources/other.txt");
     assert_eq!(
         uncited[0]["message"],
-        "source \"other\" is not cited by any quotation"
+        "source \"other\" is not cited by any citation"
     );
 }
 
@@ -332,41 +338,113 @@ fn pack_archive(f: &Fixture) -> Vec<u8> {
     fs::read(f.path("archive.zip")).unwrap()
 }
 
+/// The ids of the real archive's citations, in order.
+const REAL_IDS: [&str; 12] = [
+    "gc4-art2-occupation",
+    "hague-regs-art43-authority",
+    "kremlin-readiness-military-assistance",
+    "lukashenko-2022-03-31-red-line",
+    "lukashenko-voluntarily-invited",
+    "friendship-treaty-date",
+    "friendship-treaty-borders",
+    "border-treaty-date",
+    "gc4-date",
+    "gc4-art2-scope",
+    "hague-art43-instrument",
+    "melnichenko-meeting-date",
+];
+
 #[test]
-fn the_real_archive_verifies_with_its_two_citations_and_one_confusable() {
+fn the_real_archive_verifies_with_every_quotation_accounted_for() {
     let f = Fixture::new();
     let bundle = pack_archive(&f);
     let m = manifest_of(&bundle);
+    assert_eq!(m.format_version, 2);
     let (code, errors, report) = verify_json(&f.path("archive.zip"), &f.path("alice.pub"), &[]);
     assert_eq!((code, errors.len()), (0, 0), "{report:#}");
-    let confusables = findings(&report, "text.confusable");
+    let all = findings(&report, "text.confusable");
+    let confusables: Vec<_> = all.iter().filter(|f| f["severity"] == "warning").collect();
     assert_eq!(confusables.len(), 1, "{report:#}");
-    assert_eq!(confusables[0]["severity"], "warning");
     assert_eq!(confusables[0]["file"], "data/statement/statement-en.txt");
     let msg = confusables[0]["message"].as_str().unwrap();
-    assert!(msg.starts_with("line 10 column "), "{msg}");
-    assert!(msg.contains("U+0410"), "{msg}");
+    assert_eq!(msg, "\"[А]ugust\" mixes scripts (U+0410), in Latin text");
+    let at = (
+        &confusables[0]["line"],
+        &confusables[0]["column"],
+        &confusables[0]["offset"],
+    );
+    assert_eq!(
+        at,
+        (
+            &serde_json::json!(10),
+            &serde_json::json!(147),
+            &serde_json::json!(1270)
+        )
+    );
+    // Sources and metadata are scanned too, as notes: the Belarusian text's
+    // Latin i once, as a habit; the law number's Cyrillic Ze as a digit look-alike.
+    let notes: Vec<&str> = all.iter().filter_map(|f| f["message"].as_str()).collect();
+    assert!(
+        notes
+            .iter()
+            .any(|m| m.contains("\"[i]\"") && m.contains("a habit of this text")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|m| m.contains("\"[З]\" has a letter drawn like a digit")),
+        "{notes:?}"
+    );
+    let coverage = findings(&report, "citation.coverage");
+    assert_eq!(
+        coverage[0]["message"],
+        "5 quotations: 2 verbatim and verified, 1 contradicted by its source, 2 not found in the archived sources; 5 terms, 2 scare quotes, 7 references and paraphrases"
+    );
     let cited: Vec<(&str, bool)> = report["citations"]
         .as_array()
         .unwrap()
         .iter()
         .map(|c| (c["id"].as_str().unwrap(), c["ok"].as_bool().unwrap()))
         .collect();
+    let want: Vec<(&str, bool)> = REAL_IDS.iter().map(|&id| (id, true)).collect();
+    assert_eq!(cited, want);
+    // The Hague quotation's second passage is the authentic French, checked under its heading.
+    let hague = &m.citations[1];
+    let fr = &hague.passages[1];
     assert_eq!(
-        cited,
-        [
-            ("gc4-art2-occupation", true),
-            ("hague-regs-art43-authority", true)
-        ]
+        (fr.language.as_deref(), fr.authentic, fr.parallel),
+        (Some("fr"), Some(true), true)
     );
+    let check = fr.locator_check.as_ref().expect("locator checked");
+    assert_eq!(check.status, docseal::citations::LocatorStatus::Checked);
+    assert_eq!(check.heading.as_deref(), Some("### Article  43"));
+    // The contradicted quotation keeps its difference from the readout.
+    let kremlin = &m.citations[2];
+    assert_eq!(kremlin.verdict, docseal::citations::Verdict::Contradicts);
+    assert!(
+        kremlin.passages[1]
+            .diff
+            .as_deref()
+            .unwrap()
+            .contains("[-military-]{+necessary+}"),
+        "{kremlin:?}"
+    );
+    // The quotation not found keeps docseal's nearest passage in each source searched.
+    let red_line = &m.citations[3];
+    assert_eq!(red_line.searched.len(), 2);
+    assert!(red_line
+        .searched
+        .iter()
+        .all(|s| s.nearest.is_some() && s.diff.is_some()));
     // Every source no citation cites is noted, by its path.
     let uncited: Vec<&str> = m
         .sources
         .iter()
-        .filter(|s| !m.citations.iter().any(|c| c.source == s.id))
+        .filter(|s| !m.citations.iter().any(|c| c.sources().any(|id| id == s.id)))
         .map(|s| s.path.as_str())
         .collect();
-    assert_eq!(uncited.len(), m.sources.len() - 2);
+    assert!(uncited.len() < m.sources.len() - 8, "{uncited:?}");
     let notes: Vec<&str> = findings(&report, "citation.uncited-source")
         .iter()
         .map(|n| n["file"].as_str().unwrap())
@@ -382,36 +460,93 @@ fn list_citations_json_round_trips_and_the_text_shows_the_passages() {
     let doc = docseal(&["list", &f.p("archive.zip"), "--citations", "--json"])
         .expect(0)
         .json();
-    let listed: Vec<CitationRecord> =
+    let listed: Vec<Claim> =
         serde_json::from_value(doc["listing"]["manifest"]["citations"].clone())
-            .expect("citations deserialise as CitationRecord");
+            .expect("citations deserialise as claims");
     assert_eq!(listed, m.citations);
-    assert_eq!(listed.len(), 2);
+    assert_eq!(listed.len(), 12);
 
     let text = docseal(&["list", &f.p("archive.zip"), "--citations"])
         .expect(0)
         .stdout;
-    assert!(text.contains("citations (2):\n"), "{text}");
-    let gc4 = &m.citations[0];
+    assert!(
+        text.contains("citations (12), as recorded (not verified): 5 quotations: "),
+        "{text}"
+    );
     let expected = [
-        "  gc4-art2-occupation -> gc4-1949-en-full, Article 2, second paragraph\n".to_owned(),
-        format!(
-            "    quoted   (statement bytes {}..{}): \"to all cases of partial or total occupation of the territory of a High Contracting Party, even if the said occupation meets with no armed resistance\"\n",
-            gc4.statement.start, gc4.statement.end
-        ),
-        format!(
-            "    in source (data/sources/gc4-1949-en-full.txt bytes {}..{}, exact): \"to all cases of",
-            gc4.source_match.start, gc4.source_match.end
-        ),
-        "  hague-regs-art43-authority -> hague-iv-1907-regs-art42-50-en-ukparl-excerpt, Regulations, Article 43\n".to_owned(),
-        "    quoted   (statement bytes ".to_owned(),
-        "\"the authority of the legitimate power having in fact passed into the hands of the occupant\"\n".to_owned(),
-        ", after normalisation): \"The authority of the legitimate\\u{a}power having in fact passed into the hands of the occupant\"\n".to_owned(),
+        "[1] gc4-art2-occupation — verbatim, verdict: supports\n",
+        "extends the regime of occupation \"⟦to all cases of partial or total occupation",
+        "    locator: Article 2, second paragraph (checked: under \"### Article  2\")\n",
+        "[2] hague-regs-art43-authority — verbatim, verdict: supports\n",
+        "  passage 1: source hague-iv-1907-regs-art42-50-en-ukparl-excerpt (en, translation)\n",
+        "after normalisation (whitespace, first-letter-case)",
+        "Art 43. ⟦The authority of the legitimate↵power having in fact passed into the hands of the occupant⟧, the\n",
+        "  passage 2: source hague-iv-1907-fr-full (fr, authentic text, parallel text)\n",
+        "[3] kremlin-readiness-military-assistance — verbatim, verdict: contradicts\n",
+        "    quotation against this passage: \"",
+        "[6] friendship-treaty-date — reference, verdict: contradicts\n",
+        "concluded on ⟦17 August 1995⟧ between Belarus and Ukraine",
+        "  note: The treaty was signed in Minsk on 17 July 1995",
+        "declared quotations:\n  \"occupation\" (term, line 6) — The authors' word.\n",
     ];
     for line in expected {
-        assert!(text.contains(&line), "missing {line:?} in\n{text}");
+        assert!(text.contains(line), "missing {line:?} in\n{text}");
     }
+    assert!(!text.contains("\\u{a}"), "{text}");
     // Without --citations, no citation is shown.
     let plain = docseal(&["list", &f.p("archive.zip")]).expect(0).stdout;
     assert!(!plain.contains("citations ("), "{plain}");
+}
+
+#[test]
+fn w3c_export_selectors_re_find_their_text() {
+    let f = Fixture::new();
+    pack_archive(&f);
+    let doc = docseal(&[
+        "list",
+        &f.p("archive.zip"),
+        "--citations",
+        "--format",
+        "w3c",
+    ])
+    .expect(0)
+    .json();
+    assert_eq!(doc["@context"], "http://www.w3.org/ns/anno.jsonld");
+    assert_eq!(doc["type"], "AnnotationCollection");
+    let items = doc["first"]["items"].as_array().unwrap();
+    assert_eq!(items.len(), 12);
+    let archive = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("archive");
+    let mut checked = 0;
+    for a in items {
+        assert_eq!(a["type"], "Annotation");
+        for t in a["target"].as_array().unwrap() {
+            let path = t["source"].as_str().unwrap().strip_prefix("data/").unwrap();
+            let text = fs::read_to_string(archive.join(path)).unwrap();
+            let chars: Vec<char> = text.chars().collect();
+            let sel = t["selector"].as_array().unwrap();
+            let by = |kind: &str| sel.iter().find(|s| s["type"] == kind).unwrap();
+            let quote = by("TextQuoteSelector");
+            let exact = quote["exact"].as_str().unwrap();
+            let pos = by("TextPositionSelector");
+            let (s, e) = (
+                pos["start"].as_u64().unwrap() as usize,
+                pos["end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(chars[s..e].iter().collect::<String>(), exact, "{a}");
+            let data = by("DataPositionSelector");
+            let (bs, be) = (
+                data["start"].as_u64().unwrap() as usize,
+                data["end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(&text.as_bytes()[bs..be], exact.as_bytes());
+            // prefix + exact + suffix stands exactly once, where the position says.
+            let prefix = quote["prefix"].as_str().unwrap();
+            let whole = format!("{prefix}{exact}{}", quote["suffix"].as_str().unwrap());
+            assert_eq!(text.matches(&whole).count(), 1, "{whole:?}");
+            let at = text.find(&whole).unwrap();
+            assert_eq!(text[..at].chars().count() + prefix.chars().count(), s);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 25, "{checked}");
 }

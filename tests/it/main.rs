@@ -8,6 +8,7 @@ mod bag_only;
 mod citations;
 mod cli;
 mod cosign;
+mod cost;
 mod differential;
 mod exit_codes;
 mod fuzz_regressions;

@@ -28,7 +28,12 @@ const BAG_INFO: [&str; 5] = [
 /// machine-checked (paths, hashes, formats, roles and ids the checks
 /// resolve, media types) so that the bundle still verifies.
 fn poison(v: &mut serde_json::Value, key: &str) {
-    const KEEP: [&str; 13] = [
+    // Enum-valued fields (a claim's kind and verdict, a locator check's
+    // status) only parse as their variants.
+    const KEEP: [&str; 16] = [
+        "kind",
+        "verdict",
+        "status",
         "identifier",
         "path",
         "sha256",
