@@ -46,6 +46,7 @@ pub mod interrupt;
 pub mod keys;
 #[cfg(feature = "cli")]
 pub mod list;
+#[cfg(feature = "cli")]
 pub mod list_citations;
 pub mod manifest;
 pub mod minisign;
