@@ -21,6 +21,7 @@ pub(super) const TOP: &[&str] = &[
     "sources",
     "files",
     "citations",
+    "quotations",
     "pack",
 ];
 /// Keys of `[bundle]`.
@@ -71,14 +72,33 @@ pub(super) const FILE: &[&str] = &["path", "role", "title", "notes"];
 /// Keys of a `[[citations]]` entry.
 pub(super) const CITATION: &[&str] = &[
     "id",
+    "kind",
+    "verdict",
     "source",
     "locator",
     "exact",
     "prefix",
     "suffix",
+    "occurrence",
     "source_exact",
+    "passages",
+    "searched",
     "note",
 ];
+/// Keys of a `[[citations.passages]]` entry.
+pub(super) const PASSAGE: &[&str] = &[
+    "source",
+    "exact",
+    "locator",
+    "language",
+    "authentic",
+    "parallel",
+    "prefix",
+    "suffix",
+    "occurrence",
+];
+/// Keys of a `[[quotations]]` entry.
+pub(super) const QUOTATION: &[&str] = &["exact", "kind", "note"];
 /// Keys of `[pack]`.
 pub(super) const PACK: &[&str] = &["exclude"];
 
@@ -112,6 +132,7 @@ pub(super) fn unknown(text: &str) -> Vec<DescriptionError> {
         ("sources", "[[sources]]", SOURCE, "id"),
         ("files", "[[files]]", FILE, "path"),
         ("citations", "[[citations]]", CITATION, "id"),
+        ("quotations", "[[quotations]]", QUOTATION, "exact"),
     ] {
         for (i, t) in top.tables(list).into_iter().enumerate() {
             // The same labels as the validation's messages.
@@ -123,6 +144,16 @@ pub(super) fn unknown(text: &str) -> Vec<DescriptionError> {
                 None => format!("{list}[{i}]"),
             };
             check(&mut out, text, t, &entry, header, keys);
+        }
+    }
+    for (i, c) in top.tables("citations").into_iter().enumerate() {
+        let id = c.str("id").unwrap_or_default();
+        for (j, p) in c.tables("passages").into_iter().enumerate() {
+            let entry = format!(
+                "{}.passages[{j}]",
+                super::validate::label("citations", i, id)
+            );
+            check(&mut out, text, p, &entry, "[[citations.passages]]", PASSAGE);
         }
     }
     out.sort_by_key(|e| match e {

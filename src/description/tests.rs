@@ -379,6 +379,32 @@ fn the_known_keys_are_the_structs_fields() {
     s.retrieved = Some("2026-11-28".into());
     d.files[0].notes = Some("n".into());
     d.pack.exclude = vec!["*.bak".into()];
+    let c = &mut d.citations[0];
+    c.kind = Some(crate::citations::Kind::Verbatim);
+    c.verdict = Some(crate::citations::Verdict::Supports);
+    c.occurrence = Some(1);
+    c.prefix = Some("p".into());
+    c.suffix = Some("s".into());
+    c.source_exact = Some("x".into());
+    c.note = Some("n".into());
+    c.locator = Some("Article 1".into());
+    c.searched = vec!["a".into()];
+    c.passages = vec![super::PassageSpec {
+        source: "a".into(),
+        exact: Some("x".into()),
+        locator: Some("Article 1".into()),
+        language: Some("en".into()),
+        authentic: Some(true),
+        parallel: true,
+        prefix: Some("p".into()),
+        suffix: Some("s".into()),
+        occurrence: Some(1),
+    }];
+    d.quotations = vec![super::DeclaredQuotation {
+        exact: "term".into(),
+        kind: crate::citations::DeclaredKind::Term,
+        note: Some("n".into()),
+    }];
     let v = toml::Value::try_from(&d).unwrap();
     let keys = |v: &toml::Value| -> Vec<String> {
         let mut k: Vec<String> = v.as_table().unwrap().keys().cloned().collect();
@@ -398,6 +424,11 @@ fn the_known_keys_are_the_structs_fields() {
     assert_eq!(keys(&v["sources"][0]), list(fields::SOURCE));
     assert_eq!(keys(&v["files"][0]), list(fields::FILE));
     assert_eq!(keys(&v["citations"][0]), list(fields::CITATION));
+    assert_eq!(
+        keys(&v["citations"][0]["passages"][0]),
+        list(fields::PASSAGE)
+    );
+    assert_eq!(keys(&v["quotations"][0]), list(fields::QUOTATION));
 }
 
 #[test]
