@@ -57,6 +57,7 @@ pub mod output;
 pub mod pack;
 pub mod progress;
 pub mod render;
+pub mod render_html;
 pub mod report;
 #[cfg(feature = "cli")]
 pub mod scan;

@@ -32,8 +32,14 @@ pub struct VerifyArgs {
     #[arg(short = 'v', long)]
     verbose: bool,
     /// Check any BagIt bag (zip or folder) as RFC 8493 and bagit-python do; no signatures.
-    #[arg(long, conflicts_with_all = ["public_keys", "keyring", "threshold", "allow_repacked", "not_older_than"])]
+    #[arg(long, conflicts_with_all = ["public_keys", "keyring", "threshold", "allow_repacked", "not_older_than", "html"])]
     bag_only: bool,
+    /// Also write the report as a self-contained HTML file (to print or attach).
+    #[arg(long, value_name = "REPORT.html")]
+    html: Option<PathBuf>,
+    /// With --html: replace an existing file.
+    #[arg(short = 'f', long, requires = "html")]
+    force: bool,
 }
 
 pub fn run(a: VerifyArgs) -> Result<i32> {
@@ -44,9 +50,22 @@ pub fn run(a: VerifyArgs) -> Result<i32> {
     opts.not_older_than = a.not_older_than.clone();
     opts.timestamps = super::load_tsa_trust(&a.tsa)?;
     opts.same_signers = a.same_signers;
+    let overwrite = if a.force {
+        docseal::output::Overwrite::Replace
+    } else {
+        docseal::output::Overwrite::Refuse
+    };
+    if let Some(html) = &a.html {
+        // Refuse before the work, not after it.
+        docseal::output::check_destination(html, overwrite)?;
+    }
     let progress = super::progress::for_command(a.quiet, a.json);
     let verified = docseal::verify::verify(&a.bundle, &opts, progress.as_ref())?;
     let r = &verified.report;
+    if let Some(html) = &a.html {
+        let page = docseal::render_html::verify_html(r);
+        docseal::output::write_file(html, page.as_bytes(), overwrite, false)?;
+    }
     if a.json {
         super::print_out(&r.to_json())?;
     } else if a.quiet {

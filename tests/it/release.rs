@@ -60,3 +60,41 @@ fn the_published_release_verifies_with_the_project_keyring() {
         );
     }
 }
+
+#[test]
+fn verify_writes_a_self_contained_html_report_and_never_overwrites_it() {
+    let bundle = repo("releases/belarus-occupation-statement-v1.zip")
+        .display()
+        .to_string();
+    let keys = repo("keys").display().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("report.html");
+    let out = html.display().to_string();
+    let args = ["verify", &bundle, "--keyring", &keys, "-q", "--html", &out];
+    docseal(&args).expect(0);
+    let page = fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("data-verdict=\"valid\""));
+    assert!(page.contains("Content-Security-Policy"));
+    assert!(page.contains("data/sources/SOURCES.md"));
+    for external in ["src=", "href=", "url(", "<script", "@import"] {
+        assert!(!page.contains(external), "{external} in the HTML report");
+    }
+    // A second run refuses to replace it, before verifying, and leaves it whole.
+    fs::write(&html, "mine").unwrap();
+    let r = docseal(&args);
+    assert_ne!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("--force"), "{}", r.stderr);
+    assert_eq!(fs::read_to_string(&html).unwrap(), "mine");
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    docseal(&forced).expect(0);
+    assert!(fs::read_to_string(&html)
+        .unwrap()
+        .contains("data-verdict=\"valid\""));
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
+}

@@ -1,0 +1,34 @@
+// One-off benchmark (docs/PERFORMANCE.md, not run in CI): how long the page
+// takes to verify BUNDLE (with optional KEY) in headless chromium, from the
+// file being chosen to #verdict[data-verdict]. Usage:
+//   node web/tests/bench.mjs dist/web BUNDLE [KEY.pub]
+import http from "node:http";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const [dist, bundle, key] = process.argv.slice(2).map((p) => path.resolve(p));
+const server = http.createServer((req, res) => {
+  const rel = new URL(req.url, "http://x").pathname.replace(/^\/+/, "") || "index.html";
+  const file = path.join(dist, rel);
+  if (!file.startsWith(dist + path.sep) || !fs.existsSync(file)) return res.writeHead(404).end();
+  res.writeHead(200, { "content-type": file.endsWith(".html") ? "text/html" : file.endsWith(".css") ? "text/css" : "text/javascript" });
+  fs.createReadStream(file).pipe(res);
+});
+await new Promise((r) => server.listen(0, "127.0.0.1", r));
+const browser = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), "docseal-bench-")), {
+  executablePath: "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+const page = await browser.newPage();
+await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+if (key) await page.setInputFiles("#public-key", key);
+const t0 = Date.now();
+await page.setInputFiles("#bundle", bundle);
+await page.waitForSelector("#verdict[data-verdict]", { timeout: 60 * 60 * 1000 });
+const secs = (Date.now() - t0) / 1000;
+console.log(`page: ${await page.getAttribute("#verdict", "data-verdict")} in ${secs.toFixed(1)} s`);
+await browser.close();
+server.close();
