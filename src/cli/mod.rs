@@ -14,8 +14,8 @@ mod passphrase;
 mod progress;
 mod sign;
 mod signals;
-mod trust;
 mod timestamp;
+mod trust;
 mod verify;
 
 pub use trust::{load_trusted, TrustArgs};

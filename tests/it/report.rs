@@ -8,7 +8,7 @@ use std::fs;
 use crate::common::*;
 
 /// (area, status, reason or detail must contain) for every check, in order.
-type Rows<'a> = [(&'a str, &'a str, &'a str); 8];
+type Rows<'a> = [(&'a str, &'a str, &'a str); 9];
 
 const NOT_RUN_EARLIER: &str = "an earlier check failed";
 
@@ -83,6 +83,7 @@ fn random_bytes_empty_and_truncated_files_fail_the_container_and_nothing_else_ru
             ("payload", "not-run", NOT_RUN_EARLIER),
             ("manifest", "not-run", NOT_RUN_EARLIER),
             ("signatures", "not-run", NOT_RUN_EARLIER),
+            ("timestamps", "not-run", ""),
             ("citations", "not-run", NOT_RUN_EARLIER),
             ("history", "not-run", "not asked for"),
         ];
@@ -127,6 +128,7 @@ fn a_re_zipped_bundle_fails_strictly_with_a_hint_and_verifies_leniently() {
         ("payload", "not-run", NOT_RUN_EARLIER),
         ("manifest", "not-run", NOT_RUN_EARLIER),
         ("signatures", "not-run", NOT_RUN_EARLIER),
+        ("timestamps", "not-run", ""),
         ("citations", "not-run", NOT_RUN_EARLIER),
         ("history", "not-run", "not asked for"),
     ];
@@ -142,6 +144,7 @@ fn a_re_zipped_bundle_fails_strictly_with_a_hint_and_verifies_leniently() {
         ("payload", "passed", "SHA-256"),
         ("manifest", "passed", "docseal.json"),
         ("signatures", "passed", "minisign"),
+        ("timestamps", "not-run", ""),
         ("citations", "passed", "quotations"),
         ("history", "not-run", "not asked for"),
     ];
@@ -161,6 +164,7 @@ fn a_folder_that_is_not_a_bag_fails_the_bag_check_only() {
         ("payload", "not-run", NOT_RUN_EARLIER),
         ("manifest", "not-run", NOT_RUN_EARLIER),
         ("signatures", "not-run", NOT_RUN_EARLIER),
+        ("timestamps", "not-run", ""),
         ("citations", "not-run", NOT_RUN_EARLIER),
         ("history", "not-run", "not asked for"),
     ];
@@ -188,6 +192,7 @@ fn a_wrong_key_leaves_the_content_checks_passed_and_the_signatures_failed() {
         ("payload", "passed", "SHA-256"),
         ("manifest", "passed", "docseal.json"),
         ("signatures", "failed", "0 of the 1 required"),
+        ("timestamps", "not-run", ""),
         ("citations", "passed", "quotations"),
         ("history", "not-run", "not asked for"),
     ];
@@ -224,6 +229,7 @@ fn a_tampered_payload_fails_the_payload_check_and_the_rest_still_passes() {
         ("payload", "failed", "SHA-256"),
         ("manifest", "passed", "docseal.json"),
         ("signatures", "passed", "minisign"),
+        ("timestamps", "not-run", ""),
         ("citations", "passed", "quotations"),
         ("history", "not-run", "not asked for"),
     ];
