@@ -98,3 +98,105 @@ fn verify_writes_a_self_contained_html_report_and_never_overwrites_it() {
         "no temporary file left"
     );
 }
+
+#[test]
+fn release_v2_supersedes_v1_with_a_correct_date_and_an_honest_change_of_signer() {
+    let (v1, v2) = (
+        repo("releases/belarus-occupation-statement-v1.zip"),
+        repo("releases/belarus-occupation-statement-v2.zip"),
+    );
+    let keys = repo("keys").display().to_string();
+    let (v1, v2) = (v1.display().to_string(), v2.display().to_string());
+    let r = docseal(&["verify", &v2, "--keyring", &keys, "--json"]);
+    let j = r.json();
+    assert_eq!(r.code, 0, "{j:#}");
+    assert_eq!(j["verdict"], "valid");
+    assert_eq!(j["signatures"][0]["key_id"], "637986C38DED81F1");
+    assert_eq!(j["identity"]["version"], 2);
+    let created = j["identity"]["created"].as_str().unwrap();
+    assert!(
+        created >= "2026-11-28",
+        "created {created}, before the sources' retrieval"
+    );
+    // Every citation stands; the coverage is the archive's.
+    assert!(
+        j["citations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["ok"] == true),
+        "{j:#}"
+    );
+    // v2 supersedes v1 and the reader sees who signed each.
+    let h = docseal(&["history", "--keyring", &keys, &v1, &v2, "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(h["ok"], true, "{h:#}");
+    assert_eq!(h["versions"][0]["signers"][0]["key_id"], "3EF73066ECBC6105");
+    assert_eq!(h["versions"][1]["signers"][0]["key_id"], "637986C38DED81F1");
+    assert_eq!(h["versions"][1]["signer_changed"], true);
+    let codes: Vec<&str> = h["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["history.signer-changed"]);
+    // Rollback protection: v1 is older than v2.
+    docseal(&["verify", &v1, "--keyring", &keys, "--not-older-than", &v2]).expect(1);
+    // v2 holds the current archive byte for byte, records included.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x");
+    docseal(&[
+        "extract",
+        &v2,
+        "--keyring",
+        &keys,
+        "-q",
+        "-o",
+        &out.display().to_string(),
+    ])
+    .expect(0);
+    for rel in [
+        "statement/statement-en.txt",
+        "sources/gc4-1949-en-full.txt",
+        "sources/SOURCES.md",
+    ] {
+        assert_eq!(
+            fs::read(out.join("data").join(rel)).unwrap(),
+            fs::read(repo("archive").join(rel)).unwrap(),
+            "{rel} differs from archive/"
+        );
+    }
+}
+
+/// The text report of the published v2, exactly: what the README shows.
+/// `DOCSEAL_UPDATE_SNAPSHOTS=1` rewrites the snapshot after a deliberate change.
+#[test]
+fn the_text_report_of_release_v2_is_exactly_the_snapshot() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_docseal"))
+        .args([
+            "verify",
+            "releases/belarus-occupation-statement-v2.zip",
+            "--keyring",
+            "keys/",
+        ])
+        .current_dir(repo(""))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let snap = repo("tests/it/snapshots/verify-release-v2.txt");
+    if std::env::var_os("DOCSEAL_UPDATE_SNAPSHOTS").is_some() {
+        fs::write(&snap, &text).unwrap();
+    }
+    assert_eq!(
+        text,
+        fs::read_to_string(&snap).unwrap(),
+        "DOCSEAL_UPDATE_SNAPSHOTS=1 updates {}",
+        snap.display()
+    );
+    let readme = fs::read_to_string(repo("README.md")).unwrap();
+    assert!(readme.contains(&text), "README's report is not today's");
+}
