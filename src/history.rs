@@ -164,6 +164,18 @@ pub fn history(paths: &[PathBuf], opts: &VerifyOptions) -> Result<History> {
         })
         .collect();
     mark_signer_changes(&mut versions, opts.same_signers, &mut findings);
+    // Trusted times that run backwards across versions are worth a warning.
+    let times: Vec<(String, u64, Option<u64>)> = all
+        .iter()
+        .map(|(p, v)| {
+            let version = v.manifest.as_ref().map_or(0, |m| m.bundle.version);
+            let t = crate::timestamp::history::trusted_time(&v.report.signatures);
+            (p.display().to_string(), version, t)
+        })
+        .collect();
+    let refs: Vec<(&str, u64, Option<u64>)> =
+        times.iter().map(|(b, n, t)| (b.as_str(), *n, *t)).collect();
+    findings.extend(crate::timestamp::history::order_findings(&refs));
     Ok(History {
         schema: HISTORY_SCHEMA,
         format: "docseal-history",
