@@ -36,6 +36,9 @@ pub fn post_query(url: &str, query: &[u8], t: Timeouts) -> Result<Vec<u8>, Strin
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err("the TSA URL must start with http:// or https://".into());
     }
+    if cfg!(not(feature = "https")) && url.starts_with("https://") {
+        return Err("this docseal was built without https support (the `https` feature); use an http:// TSA or a default build".into());
+    }
     let agent = ureq::AgentBuilder::new()
         .timeout_connect(t.connect)
         .timeout(t.total)
