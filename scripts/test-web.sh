@@ -35,7 +35,8 @@ bin="$root/target/debug/docseal"
 work="$(mktemp -d)"
 fx="$work/fixtures"
 mkdir -p "$fx"
-pinned="$root/keys/docseal-publisher-3EF73066ECBC6105.pub"
+# Every key the page pins (keys/*.pub, in name order, as build.rs embeds them).
+pinned="$(ls "$root"/keys/*.pub | LC_ALL=C sort | paste -sd:)"
 valid="$root/releases/belarus-occupation-statement-v1.zip"
 cp "$valid" "$fx/valid.zip"
 

@@ -27,7 +27,7 @@ const env = (k) => {
 const DIST = env("DOCSEAL_WEB_DIST");
 const DOCSEAL = env("DOCSEAL_BIN");
 const FIX = env("DOCSEAL_WEB_FIXTURES");
-const PINNED = env("DOCSEAL_PINNED_KEY");
+const PINNED = env("DOCSEAL_PINNED_KEY").split(":");
 const SHOTS = process.env.DOCSEAL_WEB_SCREENSHOTS || "";
 
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css" };
@@ -145,7 +145,7 @@ async function check(name, { bundle, key, repacked, want, shot }) {
   const { verdict, report } = await inPage({ bundle, key, repacked, shot });
   assert.equal(verdict, want, `${name}: data-verdict`);
   assert.equal(report.program.name, "docseal-web");
-  const expected = cli(bundle, key ? [PINNED, key] : [PINNED], repacked);
+  const expected = cli(bundle, key ? [...PINNED, key] : PINNED, repacked);
   assert.deepEqual(comparable(report), comparable(expected), `${name}: the page's report is the CLI's`);
   assert.equal(report.bundle.path, path.basename(bundle));
   for (const k of report.trusted_keys) {
