@@ -337,3 +337,69 @@ fn tagmanifest(bundle: &[u8]) -> Vec<u8> {
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
+
+#[test]
+fn list_shows_the_notes_in_the_context_of_their_base() {
+    let f = setup();
+    annotate(&f, "NOTES.toml", "notes.zip").expect(0);
+    let (notes, base) = (f.p("notes.zip"), f.p("base.zip"));
+    let r = docseal(&["list", &notes]).expect(0);
+    assert!(r.stdout.contains("notes on   "), "{}", r.stdout);
+    let r = docseal(&["list", &notes, "--citations"]).expect(0);
+    assert!(r.stdout.contains("give --base BASE.zip"), "{}", r.stdout);
+    let r = docseal(&["list", &notes, "--citations", "--base", &base]).expect(0);
+    let out = &r.stdout;
+    // The statement's sentence with the words marked, and no coverage claim:
+    // notes cover what they choose.
+    assert!(out.contains("⟦The Convention applies⟧"), "{out}");
+    assert!(out.contains("⟦The Convention shall also apply⟧"), "{out}");
+    assert!(!out.contains("not accounted for"), "{out}");
+    let j = docseal(&[
+        "list",
+        &notes,
+        "--citations",
+        "--base",
+        &base,
+        "--format",
+        "w3c",
+    ])
+    .expect(0)
+    .json();
+    let listed = docseal(&["list", &notes, "--json"]).expect(0).json();
+    let ns = listed["listing"]["manifest"]["bundle"]["identifier"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let base_id = docseal(&["list", &base, "--json"]).expect(0).json()["listing"]["manifest"]
+        ["bundle"]["identifier"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!ns.is_empty() && ns != base_id, "{listed}");
+    let statement = fs::read_to_string(f.path("in/statement.txt")).unwrap();
+    let items = j["first"]["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    for a in items {
+        assert!(
+            a["id"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{ns}#citation-")),
+            "{a}"
+        );
+        let t = &a["target"][0];
+        assert_eq!(t["partOf"], base_id.as_str());
+        let exact = t["selector"][0]["exact"].as_str().unwrap();
+        let prefix = t["selector"][0]["prefix"].as_str().unwrap();
+        assert!(statement.contains(&format!("{prefix}{exact}")), "{t}");
+    }
+    // Another base is refused by its digest.
+    f.pack_a_day_later("later.zip");
+    let r = docseal(&["list", &notes, "--citations", "--base", &f.p("later.zip")]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("is not the bundle these notes are about"),
+        "{}",
+        r.stderr
+    );
+}
