@@ -403,3 +403,89 @@ fn list_shows_the_notes_in_the_context_of_their_base() {
         r.stderr
     );
 }
+
+#[test]
+fn notes_have_a_lineage_of_their_own() {
+    let f = setup();
+    annotate(&f, "NOTES.toml", "notes.zip").expect(0);
+    // Corrected notes on a newer base: the same lineage, version 2.
+    f.pack_a_day_later("later.zip");
+    let (bob, alice) = (f.p("bob.pub"), f.p("alice.pub"));
+    docseal(&[
+        "annotate",
+        &f.p("later.zip"),
+        &f.p("NOTES.toml"),
+        "-s",
+        &f.p("bob.key"),
+        "--supersedes",
+        &f.p("notes.zip"),
+        "-o",
+        &f.p("notes2.zip"),
+        "-q",
+    ])
+    .expect(0);
+    let h = docseal(&[
+        "history",
+        &f.p("notes.zip"),
+        &f.p("notes2.zip"),
+        "-p",
+        &bob,
+        "--json",
+    ])
+    .expect(0)
+    .json();
+    assert_eq!(h["versions"].as_array().map(Vec::len), Some(2), "{h}");
+    docseal(&[
+        "verify",
+        &f.p("notes.zip"),
+        "-p",
+        &bob,
+        "--not-older-than",
+        &f.p("notes2.zip"),
+        "-q",
+    ])
+    .expect(1);
+    docseal(&[
+        "verify",
+        &f.p("notes2.zip"),
+        "--base",
+        &f.p("later.zip"),
+        "-p",
+        &bob,
+        "-p",
+        &alice,
+        "-q",
+    ])
+    .expect(0);
+    // A statement bundle is no notes lineage, and the old notes are never overwritten.
+    let r = docseal(&[
+        "annotate",
+        &f.p("later.zip"),
+        &f.p("NOTES.toml"),
+        "-s",
+        &f.p("bob.key"),
+        "--supersedes",
+        &f.p("base.zip"),
+        "-o",
+        &f.p("x.zip"),
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("not an archivist's notes bundle"),
+        "{}",
+        r.stderr
+    );
+    let r = docseal(&[
+        "annotate",
+        &f.p("later.zip"),
+        &f.p("NOTES.toml"),
+        "-s",
+        &f.p("bob.key"),
+        "--supersedes",
+        &f.p("notes.zip"),
+        "-o",
+        &f.p("notes.zip"),
+        "--force",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
