@@ -144,6 +144,34 @@ fn notes_verify_beside_their_base_both_ways_with_the_signers_apart() {
         "{}",
         r.stdout
     );
+    // The pair is as bad as its worse half: an invalid half wins over an
+    // untrusted one, whichever side each is on.
+    let mut b = fs::read(f.path("notes.zip")).unwrap();
+    let e = zip_entries(&b)
+        .into_iter()
+        .find(|e| e.name.ends_with("data/notes.toml"))
+        .unwrap();
+    b[e.data] ^= 0x20;
+    fix_crc(&mut b, &e);
+    fs::write(f.path("bad-notes.zip"), &b).unwrap();
+    let r = pair(
+        &f,
+        &[&f.p("bad-notes.zip"), "--base", &base, "-p", &bob, "-q"],
+    )
+    .expect(1);
+    assert!(
+        r.stdout.starts_with("INVALID — the archivist's notes: "),
+        "{}",
+        r.stdout
+    );
+    // With no key at all, both are untrusted and the author's side is named first.
+    let r = pair(&f, &[&notes, "--base", &base, "-q"]).expect(3);
+    assert!(
+        r.stdout
+            .starts_with("UNTRUSTED — the author's bundle: intact, but"),
+        "{}",
+        r.stdout
+    );
     // Alone, the notes verify but say their citations were not checked.
     let j = pair(&f, &[&notes, "-p", &bob, "--json"]).expect(0).json();
     let check = j["checks"]
@@ -188,10 +216,26 @@ fn notes_on_another_base_are_rejected() {
         codes(&j["archivist"]).contains(&"manifest.base-mismatch".to_owned()),
         "{j}"
     );
-    assert!(j["summary"]
-        .as_str()
-        .unwrap()
-        .starts_with("INVALID — these notes are not about this bundle"));
+    let summary = j["summary"].as_str().unwrap();
+    assert!(
+        summary
+            .starts_with("INVALID — these notes are not about this bundle: the notes are about "),
+        "{summary}"
+    );
+    // Both digests are named (16 hex digits each), and what the given base is.
+    let digest =
+        |b: &str| hex(&Sha256::digest(tagmanifest(&fs::read(f.path(b)).unwrap())))[..16].to_owned();
+    assert!(
+        summary.contains(&format!(
+            "(tag manifest {}), but the base given",
+            digest("base.zip")
+        )),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(&format!("version 1 (tag manifest {})", digest("later.zip"))),
+        "{summary}"
+    );
     // The two roles swapped, or a plain bundle given as notes, is a usage error.
     pair(
         &f,
