@@ -118,7 +118,8 @@
     }
     if (id !== run) return;
     $("progress-box").hidden = true;
-    current = { report: JSON.parse(msg.json), json: msg.json, file: file, allowRepacked: allowRepacked };
+    current = { report: JSON.parse(msg.json), json: msg.json, views: JSON.parse(msg.views || "[]"),
+      file: file, allowRepacked: allowRepacked };
     render(current.report);
   }
 
@@ -133,6 +134,7 @@
     $("verdict-facts").replaceChildren();
     ["proves", "not-proves", "warnings"].forEach((i) => $(i).replaceChildren());
     ["documents", "citations", "checks"].forEach((i) => $(i).querySelector("tbody").replaceChildren());
+    $("citation-views").replaceChildren();
     $("report-json").textContent = "";
   }
 
@@ -206,6 +208,8 @@
       cites.append(tr);
     });
 
+    renderViews(current ? current.views : []);
+
     const checks = $("checks").querySelector("tbody");
     checks.replaceChildren();
     r.checks.forEach(function (c) {
@@ -215,6 +219,35 @@
       checks.append(tr);
     });
     $("report-json").textContent = current ? current.json : JSON.stringify(r, null, 2) + "\n";
+  }
+
+  // Each citation side by side: the statement's sentence and each source
+  // passage, the cited words marked (text only: textContent, never HTML).
+  function marked(side) {
+    const p = el("p");
+    p.append(side.before, el("mark", side.words), side.after);
+    return p;
+  }
+
+  function renderViews(views) {
+    const box = $("citation-views");
+    box.replaceChildren();
+    if (!views.length) return;
+    box.append(el("h3", t("citations_side_title")));
+    views.forEach(function (v) {
+      const pair = el("div", null, "cite-pair");
+      pair.append(el("h4", v.id + " — " + t(v.ok ? "cite_ok" : "cite_bad"), v.ok ? "" : "bad"));
+      const sides = el("div", null, "cite-sides");
+      const said = el("div", null, "cite-side cite-statement");
+      said.append(el("p", t("cite_statement"), "label"), marked(v.statement));
+      const sources = el("div", null, "cite-side cite-source");
+      v.passages.forEach(function (p) {
+        sources.append(el("p", t("cite_source") + ": " + p.source + (p.locator ? ", " + p.locator : ""), "label"), marked(p));
+      });
+      sides.append(said, sources);
+      pair.append(sides);
+      box.append(pair);
+    });
   }
 
   async function openEntry(path) {

@@ -10,7 +10,7 @@
 // Messages in: {op: "verify", id, file, key, allowRepacked} (answered
 // "checked"), then {op: "digest", id, sha256, size} with the other worker's
 // "hashed" answer to {op: "hash", id, file} (answered "verified", with the
-// JSON report); {op: "read", id, file, path, allowRepacked} (answered
+// JSON report and the citations side by side); {op: "read", id, file, path, allowRepacked} (answered
 // "text"). Also out: "ready" (once), "progress", and "error" for any of them.
 // Nothing here opens a connection.
 "use strict";
@@ -37,7 +37,7 @@ function handle(m) {
     self.postMessage({ op: "checked", id: m.id });
   } else if (m.op === "digest") {
     const json = wasm_bindgen.finish(m.sha256, m.size);
-    self.postMessage({ op: "verified", id: m.id, json: json });
+    self.postMessage({ op: "verified", id: m.id, json: json, views: wasm_bindgen.citation_views() });
   } else if (m.op === "hash") {
     const [sha256, size] = wasm_bindgen.digest(m.file, progressOf(m.id)).split(" ");
     self.postMessage({ op: "hashed", id: m.id, sha256: sha256, size: Number(size) });

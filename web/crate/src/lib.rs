@@ -1,4 +1,4 @@
-//! docseal in the browser: the library's verification core behind five
+//! docseal in the browser: the library's verification core behind six
 //! wasm-bindgen exports, for the page in `web/` (see `web/README.md`).
 //!
 //! - [`verify`]: a `File`/`Blob`, an optional key the reader brings, the
@@ -8,6 +8,8 @@
 //!   document `docseal verify --json` writes, except `program`
 //!   (`docseal-web`), `verified_at`, `bundle.path` (the file's name) and
 //!   the trusted keys' `origin` and `name`.
+//! - [`citation_views`]: the last verified bundle's citations side by side
+//!   (the statement's sentence, each source passage, the cited words).
 //! - [`read_entry`]: one bag file's text, for the page's document viewer.
 //! - [`pinned_keys`]: the publisher keys built into the page.
 //!
@@ -15,6 +17,7 @@
 //! file slice by slice ([`source`]) and never send anything anywhere: the
 //! module imports no network API at all.
 
+mod citations;
 mod progress;
 mod source;
 
@@ -74,6 +77,8 @@ thread_local! {
     /// digest.
     static PENDING: std::cell::RefCell<Option<docseal::report::Report>> =
         const { std::cell::RefCell::new(None) };
+    /// The citations of the last [`verify`], side by side, as JSON.
+    static VIEWS: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 /// Verifies `file` (named `name` in the report) and keeps the report for
@@ -121,10 +126,24 @@ pub fn verify(
         folder: false,
     };
     let verified = docseal::verify::verify_source(std::sync::Arc::new(source), &mut ctx, &opts);
+    let views = match (&verified.bundle, &verified.manifest) {
+        (Some(b), Some(m)) => citations::views(b, m, &verified.report),
+        _ => Vec::new(),
+    };
     BlobSource::release();
     JsProgress::install(None);
+    let views = serde_json::to_string(&views).unwrap_or_else(|_| "[]".to_owned());
+    VIEWS.with(|v| *v.borrow_mut() = views);
     PENDING.with(|p| *p.borrow_mut() = Some(verified.report));
     Ok(())
+}
+
+/// The citations of the last [`verify`] side by side, as a JSON array of
+/// `{id, ok, statement: {before, words, after}, passages: [{source,
+/// locator?, before, words, after}]}` (`words` is what the page marks).
+#[wasm_bindgen]
+pub fn citation_views() -> String {
+    VIEWS.with(|v| v.borrow().clone())
 }
 
 /// The report of the last [`verify`] as JSON, the same document `docseal
