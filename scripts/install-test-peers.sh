@@ -22,8 +22,10 @@ command -v openssl   >/dev/null 2>&1 || need_apt+=(openssl)
 command -v hyperfine >/dev/null 2>&1 || need_apt+=(hyperfine)
 command -v man       >/dev/null 2>&1 || need_apt+=(man-db)
 # The page's browser tests (scripts/test-web.sh): Debian's chromium, and node
-# with npm for playwright-core (web/tests/package-lock.json).
+# with npm for playwright-core (web/tests/package-lock.json); chromedriver
+# for the wasm core's own tests (wasm-bindgen-test-runner, web/crate/tests).
 [ -x /usr/bin/chromium ]             || need_apt+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 command -v node      >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm       >/dev/null 2>&1 || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -47,7 +49,7 @@ if ! python3 -c 'import jsonschema' 2>/dev/null; then
   python3 -m pip install -q --disable-pip-version-check 'jsonschema>=4.18'
 fi
 
-for tool in minisign unzip zip bsdtar 7z sha256sum openssl rsign man chromium node npm; do
+for tool in minisign unzip zip bsdtar 7z sha256sum openssl rsign man chromium chromedriver node npm; do
   command -v "$tool" >/dev/null 2>&1 || { echo "missing after install: $tool" >&2; exit 1; }
 done
 python3 -c 'import bagit' || { echo "missing after install: bagit-python" >&2; exit 1; }

@@ -310,7 +310,9 @@ impl OpenBundle {
             ));
         }
         let mut buf = Vec::with_capacity(usize::try_from(file.size).unwrap_or(0));
-        self.reader(file)?.take(max + 1).read_to_end(&mut buf)?;
+        self.reader(file)?
+            .take(max.saturating_add(1))
+            .read_to_end(&mut buf)?;
         if buf.len() as u64 != file.size {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,

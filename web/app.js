@@ -1,4 +1,4 @@
-// docseal-web: the page's logic. Starts the verifier worker (from the
+// docseal-web: the page's logic. Starts the two verifier workers (from the
 // source in docseal-worker.js, as a Blob URL, so the page also works from
 // file://), sends it the chosen file, and shows the report in the chosen
 // language. Stable ids for tests and tools: web/README.md.
@@ -11,34 +11,41 @@
   let current = null; // {report, file, allowRepacked}
   let run = 0;
 
-  const worker = new Worker(URL.createObjectURL(
-    new Blob([window.DOCSEAL_WORKER_SOURCE], { type: "text/javascript" })));
-  const waiting = new Map();
-
-  worker.onmessage = function (e) {
-    const m = e.data;
-    if (m.op === "ready") {
-      pinned = m.pinned.split("\n").filter(Boolean);
-      translate();
-      return;
-    }
-    if (m.op === "progress") {
-      if (m.id === run) showProgress(m.phase, m.done, m.total);
-      return;
-    }
-    const w = waiting.get(m.id);
-    if (!w) return;
-    waiting.delete(m.id);
-    if (m.op === "error") w.reject(new Error(m.message)); else w.resolve(m);
-  };
+  // Two workers from the same source: one verifies, one hashes the whole
+  // file for the report's bundle.sha256 at the same time (worker.js).
+  function startWorker(onReady) {
+    const worker = new Worker(URL.createObjectURL(
+      new Blob([window.DOCSEAL_WORKER_SOURCE], { type: "text/javascript" })));
+    const waiting = new Map();
+    worker.onmessage = function (e) {
+      const m = e.data;
+      if (m.op === "ready") {
+        if (onReady) onReady(m);
+        return;
+      }
+      if (m.op === "progress") {
+        if (m.id === run) showProgress(m.phase, m.done, m.total);
+        return;
+      }
+      const w = waiting.get(m.id);
+      if (!w) return;
+      waiting.delete(m.id);
+      if (m.op === "error") w.reject(new Error(m.message)); else w.resolve(m);
+    };
+    return function ask(msg) {
+      return new Promise(function (resolve, reject) {
+        waiting.set(msg.id, { resolve: resolve, reject: reject });
+        worker.postMessage(msg);
+      });
+    };
+  }
+  const ask = startWorker(function (m) {
+    pinned = m.pinned.split("\n").filter(Boolean);
+    translate();
+  });
+  const askHasher = startWorker(null);
 
   let nextId = 1000000;
-  function ask(msg) {
-    return new Promise(function (resolve, reject) {
-      waiting.set(msg.id, { resolve: resolve, reject: reject });
-      worker.postMessage(msg);
-    });
-  }
 
   function t(key) {
     const table = I18N[lang] || I18N.en;
@@ -64,10 +71,15 @@
     if (current) render(current.report);
   }
 
+  // The bar follows whichever of the two passes is behind.
+  let passes = {};
   function showProgress(phase, done, total) {
+    passes[phase] = total > 0 ? Math.min(1, done / total) : 0;
+    let behind = phase;
+    Object.keys(passes).forEach(function (p) { if (passes[p] < passes[behind]) behind = p; });
     $("progress-box").hidden = false;
-    $("progress-label").textContent = t("phase_" + phase) || phase;
-    $("progress").value = total > 0 ? done / total : 0;
+    $("progress-label").textContent = t("phase_" + behind) || behind;
+    $("progress").value = passes[behind];
   }
 
   async function readKey() {
@@ -84,12 +96,20 @@
     verdict.removeAttribute("data-verdict");
     $("report-json").textContent = "";
     $("verify-again").disabled = false;
+    passes = {};
     showProgress("hashing", 0, 1);
+    showProgress("verifying", 0, 1);
     const allowRepacked = $("allow-repacked").checked;
     let msg;
     try {
       const key = await readKey();
-      msg = await ask({ op: "verify", id: id, file: file, key: key, allowRepacked: allowRepacked });
+      const hashed = askHasher({ op: "hash", id: id, file: file });
+      const checked = ask({ op: "verify", id: id, file: file, key: key, allowRepacked: allowRepacked });
+      // Both settle before either failure is shown (no answer left behind).
+      await Promise.allSettled([hashed, checked]);
+      const h = await hashed;
+      await checked;
+      msg = await ask({ op: "digest", id: id, sha256: h.sha256, size: h.size });
     } catch (err) {
       if (id !== run) return;
       current = null;
@@ -98,7 +118,8 @@
     }
     if (id !== run) return;
     $("progress-box").hidden = true;
-    current = { report: JSON.parse(msg.json), json: msg.json, file: file, allowRepacked: allowRepacked };
+    current = { report: JSON.parse(msg.json), json: msg.json, views: JSON.parse(msg.views || "[]"),
+      file: file, allowRepacked: allowRepacked };
     render(current.report);
   }
 
@@ -113,6 +134,7 @@
     $("verdict-facts").replaceChildren();
     ["proves", "not-proves", "warnings"].forEach((i) => $(i).replaceChildren());
     ["documents", "citations", "checks"].forEach((i) => $(i).querySelector("tbody").replaceChildren());
+    $("citation-views").replaceChildren();
     $("report-json").textContent = "";
   }
 
@@ -186,6 +208,8 @@
       cites.append(tr);
     });
 
+    renderViews(current ? current.views : []);
+
     const checks = $("checks").querySelector("tbody");
     checks.replaceChildren();
     r.checks.forEach(function (c) {
@@ -195,6 +219,35 @@
       checks.append(tr);
     });
     $("report-json").textContent = current ? current.json : JSON.stringify(r, null, 2) + "\n";
+  }
+
+  // Each citation side by side: the statement's sentence and each source
+  // passage, the cited words marked (text only: textContent, never HTML).
+  function marked(side) {
+    const p = el("p");
+    p.append(side.before, el("mark", side.words), side.after);
+    return p;
+  }
+
+  function renderViews(views) {
+    const box = $("citation-views");
+    box.replaceChildren();
+    if (!views.length) return;
+    box.append(el("h3", t("citations_side_title")));
+    views.forEach(function (v) {
+      const pair = el("div", null, "cite-pair");
+      pair.append(el("h4", v.id + " — " + t(v.ok ? "cite_ok" : "cite_bad"), v.ok ? "" : "bad"));
+      const sides = el("div", null, "cite-sides");
+      const said = el("div", null, "cite-side cite-statement");
+      said.append(el("p", t("cite_statement"), "label"), marked(v.statement));
+      const sources = el("div", null, "cite-side cite-source");
+      v.passages.forEach(function (p) {
+        sources.append(el("p", t("cite_source") + ": " + p.source + (p.locator ? ", " + p.locator : ""), "label"), marked(p));
+      });
+      sides.append(said, sources);
+      pair.append(sides);
+      box.append(pair);
+    });
   }
 
   async function openEntry(path) {

@@ -214,6 +214,42 @@ test("from file://, in Belarusian, documents open as text", async () => {
   assert.deepEqual(errors, []);
 });
 
+test("the citations show side by side, the quoted words marked, in Russian too", async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(base + "index.html");
+  await page.setInputFiles("#bundle", f("valid.zip"));
+  await page.waitForSelector("#verdict[data-verdict]", { timeout: 5 * 60 * 1000 });
+  const root = execFileSync("unzip", ["-Z1", f("valid.zip")], { encoding: "utf8" }).split("/")[0];
+  const unzipped = (rel) => execFileSync("unzip", ["-p", f("valid.zip"), `${root}/${rel}`], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const m = JSON.parse(unzipped("docseal.json"));
+  assert.ok(m.citations.length > 0, "the release has citations");
+  const statement = unzipped(m.statement.path);
+  const pairs = await page.$$eval(".cite-pair", (ps) => ps.map((p) => ({
+    id: p.querySelector("h4").textContent,
+    said: p.querySelector(".cite-statement p:not(.label)").textContent,
+    saidMark: p.querySelector(".cite-statement mark").textContent,
+    marks: [...p.querySelectorAll(".cite-source mark")].map((x) => x.textContent),
+  })));
+  assert.equal(pairs.length, m.citations.length);
+  m.citations.forEach(function (c, i) {
+    assert.ok(pairs[i].id.startsWith(c.id + " — "), pairs[i].id);
+    assert.equal(pairs[i].saidMark, c.statement.text);
+    // A sentence longer than the context shown is cut with an ellipsis.
+    const said = pairs[i].said.replace(/^…/, "").replace(/…$/, "");
+    assert.ok(said.includes(c.statement.text) && statement.includes(said), `${c.id}: the sentence shown is the statement's`);
+    // Format 1 records one source match, format 2 passages.
+    const passages = c.passages ? c.passages.map((p) => p.span.text) : [c.source_match.text];
+    assert.deepEqual(pairs[i].marks, passages);
+  });
+  assert.ok(pairs.some((p) => p.said.length > p.saidMark.length), "the words are shown in their sentence");
+  await page.click('button[data-lang="ru"]');
+  assert.equal(await page.textContent(".cite-statement .label"), "В заявлении");
+  await page.close();
+  assert.deepEqual(errors, []);
+});
+
 test("the page loads nothing but its own files and connects nowhere", async () => {
   const own = new Set(fs.readdirSync(DIST, { recursive: true }).map(String));
   for (const p of served) assert.ok(own.has(p), `served only the page's files, not ${p}`);

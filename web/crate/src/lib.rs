@@ -1,11 +1,15 @@
-//! docseal in the browser: the library's verification core behind three
+//! docseal in the browser: the library's verification core behind six
 //! wasm-bindgen exports, for the page in `web/` (see `web/README.md`).
 //!
 //! - [`verify`]: a `File`/`Blob`, an optional key the reader brings, the
-//!   `--allow-repacked` flag and a progress callback → the JSON report,
-//!   the same document `docseal verify --json` writes, except `program`
+//!   `--allow-repacked` flag and a progress callback → the report, kept
+//!   until [`finish`] adds the file's digest from [`digest`] (run in a
+//!   second worker at the same time) and returns the JSON report: the same
+//!   document `docseal verify --json` writes, except `program`
 //!   (`docseal-web`), `verified_at`, `bundle.path` (the file's name) and
 //!   the trusted keys' `origin` and `name`.
+//! - [`citation_views`]: the last verified bundle's citations side by side
+//!   (the statement's sentence, each source passage, the cited words).
 //! - [`read_entry`]: one bag file's text, for the page's document viewer.
 //! - [`pinned_keys`]: the publisher keys built into the page.
 //!
@@ -13,6 +17,7 @@
 //! file slice by slice ([`source`]) and never send anything anywhere: the
 //! module imports no network API at all.
 
+mod citations;
 mod progress;
 mod source;
 
@@ -67,13 +72,24 @@ fn trusted_keys(extra: Option<&str>) -> Result<Vec<TrustedKey>, String> {
     Ok(keys)
 }
 
-/// Verifies `file` (named `name` in the report) and returns the JSON report.
+thread_local! {
+    /// The report [`verify`] made, waiting for [`finish`] to add the file's
+    /// digest.
+    static PENDING: std::cell::RefCell<Option<docseal::report::Report>> =
+        const { std::cell::RefCell::new(None) };
+    /// The citations of the last [`verify`], side by side, as JSON.
+    static VIEWS: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Verifies `file` (named `name` in the report) and keeps the report for
+/// [`finish`], which adds the file's SHA-256 and returns it as JSON.
 ///
-/// `key` is an optional public key the reader provides, `allow_repacked`
-/// accepts a re-zipped bundle, and `progress(phase, done, total)` is called
-/// while the file is hashed (`hashing`) and its payload checked
-/// (`verifying`). Fails (with a one-line message) only when verification
-/// cannot start: an unreadable key, or no `FileReaderSync`.
+/// The page hashes the whole file ([`digest`]) in a second worker while
+/// this one verifies, as the CLI does on two threads. `key` is an optional
+/// public key the reader provides, `allow_repacked` accepts a re-zipped
+/// bundle, and `progress(phase, done, total)` is called while the payload
+/// is checked (`verifying`). Fails (with a one-line message) only when
+/// verification cannot start: an unreadable key, or no `FileReaderSync`.
 #[wasm_bindgen]
 pub fn verify(
     file: Blob,
@@ -81,7 +97,7 @@ pub fn verify(
     key: Option<String>,
     allow_repacked: bool,
     progress: Option<js_sys::Function>,
-) -> Result<String, JsValue> {
+) -> Result<(), JsValue> {
     let trusted = trusted_keys(key.as_deref()).map_err(|e| JsValue::from_str(&e))?;
     let opts = VerifyOptions {
         trusted,
@@ -90,20 +106,12 @@ pub fn verify(
     };
     let source = BlobSource::install(file).map_err(|e| JsValue::from_str(&e))?;
     JsProgress::install(progress);
-    let total = docseal::container::Source::len(&source).unwrap_or(0);
-    JsProgress::phase("hashing", total);
-    let mut bundle = BundleFile {
-        path: name,
-        sha256: None,
-        size: None,
-    };
-    let hashed = docseal::verify::source_digest(&source, &JsProgress);
-    if let Ok((digest, size)) = &hashed {
-        bundle.sha256 = Some(docseal::manifest::hex(digest));
-        bundle.size = Some(*size);
-    }
     let mut ctx = Context {
-        file: bundle,
+        file: BundleFile {
+            path: name,
+            sha256: None,
+            size: None,
+        },
         program: Program {
             name: "docseal-web".to_owned(),
             ..Program::default()
@@ -118,12 +126,53 @@ pub fn verify(
         folder: false,
     };
     let verified = docseal::verify::verify_source(std::sync::Arc::new(source), &mut ctx, &opts);
+    let views = match (&verified.bundle, &verified.manifest) {
+        (Some(b), Some(m)) => citations::views(b, m, &verified.report),
+        _ => Vec::new(),
+    };
     BlobSource::release();
     JsProgress::install(None);
-    if let Err(e) = hashed {
-        return Err(JsValue::from_str(&format!("cannot read the file: {e}")));
-    }
-    Ok(verified.report.to_json())
+    let views = serde_json::to_string(&views).unwrap_or_else(|_| "[]".to_owned());
+    VIEWS.with(|v| *v.borrow_mut() = views);
+    PENDING.with(|p| *p.borrow_mut() = Some(verified.report));
+    Ok(())
+}
+
+/// The citations of the last [`verify`] side by side, as a JSON array of
+/// `{id, ok, statement: {before, words, after}, passages: [{source,
+/// locator?, before, words, after}]}` (`words` is what the page marks).
+#[wasm_bindgen]
+pub fn citation_views() -> String {
+    VIEWS.with(|v| v.borrow().clone())
+}
+
+/// The report of the last [`verify`] as JSON, the same document `docseal
+/// verify --json` writes, with the file's SHA-256 (hex) and size from
+/// [`digest`].
+#[wasm_bindgen]
+pub fn finish(sha256: String, size: f64) -> Result<String, JsValue> {
+    let mut report = PENDING
+        .with(|p| p.borrow_mut().take())
+        .ok_or_else(|| JsValue::from_str("no verification is waiting for its digest"))?;
+    report.bundle.sha256 = Some(sha256);
+    report.bundle.size = Some(size.max(0.0) as u64);
+    Ok(report.to_json())
+}
+
+/// SHA-256 (hex) and size of the whole `file`, as `"<hex> <size>"`;
+/// `progress(phase, done, total)` is called with phase `hashing`.
+#[wasm_bindgen]
+pub fn digest(file: Blob, progress: Option<js_sys::Function>) -> Result<String, JsValue> {
+    let source = BlobSource::install(file).map_err(|e| JsValue::from_str(&e))?;
+    JsProgress::install(progress);
+    let total = docseal::container::Source::len(&source).unwrap_or(0);
+    JsProgress::phase("hashing", total);
+    let hashed = docseal::verify::source_digest(&source, &JsProgress);
+    BlobSource::release();
+    JsProgress::install(None);
+    let (digest, size) =
+        hashed.map_err(|e| JsValue::from_str(&format!("cannot read the file: {e}")))?;
+    Ok(format!("{} {size}", docseal::manifest::hex(&digest)))
 }
 
 /// The text of the bag file `rel` (e.g. `data/statement.md`) of `file`,
