@@ -13,7 +13,8 @@
 //! - Files another BagIt tool added outside `data/` and `signatures/`
 //!   (a `manifest-md5.txt`, a `tagmanifest-sha512.txt`, a custom tag
 //!   file) are checked where they can be ([`super::added`]), reported as
-//!   "not covered by any signature" and never extracted or co-signed.
+//!   "not covered by any signature" and never extracted or co-signed; a
+//!   second `bagit.txt` outside `data/` (another bag) is not one of them.
 //!
 //! Invariant: nothing set aside here is ever read as content of the
 //! bundle; files under `data/` that `docseal.json` does not list and that
@@ -22,7 +23,9 @@
 use std::collections::BTreeSet;
 use std::io::Read as _;
 
-use crate::bundle::{BagFile, ContainerKind, OpenBundle, LISTED_TAG_FILES, TAG_MANIFEST};
+use crate::bundle::{
+    BagFile, ContainerKind, OpenBundle, BAGIT_TXT, LISTED_TAG_FILES, TAG_MANIFEST,
+};
 use crate::litter::{self, Litter};
 use crate::manifest::BundleManifest;
 use crate::report::Severity;
@@ -83,7 +86,10 @@ pub fn set_apart(inv: &mut Inventory, b: &OpenBundle, f: &BagFile) -> bool {
         || f.rel.starts_with("signatures/")
         || f.rel == TAG_MANIFEST
         || LISTED_TAG_FILES.contains(&f.rel.as_str());
-    if docseal_own {
+    // A second bag beside the signed one (a zip of the contents next to
+    // the bag folder) is no tag file: it stays `bag.unexpected-file`.
+    let nested_bag = f.rel.ends_with(&format!("/{BAGIT_TXT}"));
+    if docseal_own || nested_bag {
         return false;
     }
     inv.added.push(f.clone());

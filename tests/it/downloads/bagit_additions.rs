@@ -87,6 +87,12 @@ fn a_bag_bagit_python_added_manifests_to_verifies_and_its_additions_are_checked(
             1
         );
     }
+    // A second bag beside the signed one is no tag file.
+    fs::create_dir(bag.join("other")).unwrap();
+    fs::write(bag.join("other/bagit.txt"), "BagIt-Version: 1.0\n").unwrap();
+    let (code, errors, _) = verify_json(&bag, &f.path("alice.pub"), &[]);
+    assert_eq!((code, errors), (1, vec!["bag.unexpected-file".to_owned()]));
+    fs::remove_dir_all(bag.join("other")).unwrap();
     // Extracted, the bag is the signed bundle alone.
     let out = f.path("x");
     f.extract(&bag.display().to_string(), &out.display().to_string())
