@@ -29,7 +29,8 @@ pub struct TrustArgs {
     /// How many distinct trusted keys must have signed.
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
     pub threshold: u16,
-    /// Accept a re-zipped bundle whose content and signatures verify (the report says so).
+    /// Accept a re-zipped bundle (zip -r, 7z, bsdtar, Finder's Compress, or without its
+    /// top folder) whose content and signatures verify (the report says what it tolerated).
     #[arg(long)]
     pub allow_repacked: bool,
 }

@@ -13,6 +13,7 @@ use std::fs;
 use std::path::Path;
 
 use crate::common::*;
+use crate::differential::readers::{self, View, READERS};
 use crate::hostile::kit::{self, all_codes};
 
 /// The fixture's bundle unpacked by docseal's own reader into `dir`
@@ -78,6 +79,34 @@ fn finder_zip(src: &Path, out: &Path, keep_parent: bool) -> bool {
     };
     assert_eq!(r.code, 0, "finder.py: {}", r.stderr);
     true
+}
+
+/// Every mainstream reader extracts from `zip` the bag docseal extracted
+/// into `ours` (under `root`, when the zip has a top folder), besides the
+/// `__MACOSX/` tree that docseal ignores (issue 10: nothing another reader
+/// reads otherwise).
+#[track_caller]
+fn readers_agree(f: &Fixture, zip: &str, ours: &Path, root: &str) {
+    let ours: View = readers::walk(ours)
+        .expect("walk")
+        .into_iter()
+        .map(|(k, v)| match root {
+            "" => (k, v),
+            r => (format!("{r}/{k}"), v),
+        })
+        .collect();
+    let available = READERS.iter().filter(|r| r.program.is_none_or(require));
+    for (i, r) in available.enumerate() {
+        let scratch = f.path(&format!("reader-{zip}-{i}"));
+        let view = r
+            .read(&f.path(zip), &scratch)
+            .unwrap_or_else(|e| panic!("{zip}: {} fails: {e}", r.name));
+        let bag: View = view
+            .into_iter()
+            .filter(|(k, _)| !k.starts_with("__MACOSX/"))
+            .collect();
+        assert_eq!(bag, ours, "{zip}: {} reads another bag", r.name);
+    }
 }
 
 /// Strict verify refuses `zip` with exactly one hint line naming `--allow-repacked`.
@@ -188,8 +217,11 @@ fn a_finder_zip_verifies_with_allow_repacked_its_macosx_entries_ignored_and_neve
         if !keep_parent {
             assert_eq!(found(&j, "zip.no-top-folder").len(), 1, "{j:#}");
         }
-        let stderr = extracts_only_the_signed_files(&f, zip, &format!("x-{zip}"));
+        let out = format!("x-{zip}");
+        let stderr = extracts_only_the_signed_files(&f, zip, &out);
         assert!(stderr.contains("not part of the signed bundle"), "{stderr}");
+        let root = if keep_parent { "test-bundle" } else { "" };
+        readers_agree(&f, zip, &f.path(&out).join("bag"), root);
     }
 }
 
@@ -227,7 +259,9 @@ fn a_zip_of_the_bags_contents_verifies_with_allow_repacked_under_the_bundle_name
         let note = found(&j, "zip.no-top-folder");
         assert_eq!(note.len(), 1, "{j:#}");
         assert!(note[0].1.contains("\"test-bundle\""), "{note:?}");
-        extracts_only_the_signed_files(&f, zip, &format!("x-{zip}"));
+        let out = format!("x-{zip}");
+        extracts_only_the_signed_files(&f, zip, &out);
+        readers_agree(&f, zip, &f.path(&out).join("bag"), "");
         // Co-signed, it becomes the canonical zip under its proper root.
         let out = f.p(&format!("signed-{zip}"));
         docseal(&[
