@@ -71,8 +71,10 @@ mod words;
 
 pub use bind::bind;
 pub use check::{check, CODES};
-pub use claim_check::{check_claims, CLAIM_CODES, SEARCH_BUDGET, WARNING_CODES};
-pub use claims::{bind_claims, Bound};
+pub use claim_check::{
+    check_claims, check_claims_with, Scope, CLAIM_CODES, SEARCH_BUDGET, WARNING_CODES,
+};
+pub use claims::{bind_claims, bind_claims_with, Bound};
 pub use confusables::{confusables, confusables_report, MAX_LISTED as MAX_CONFUSABLES_LISTED};
 pub use coverage::{coverage, summary, wrap, Coverage, State};
 pub use diff::diff_marked;

@@ -25,9 +25,11 @@ use thiserror::Error;
 
 mod claims;
 mod fields;
+mod notes;
 mod validate;
 
 pub use claims::{Citation, DeclaredQuotation, PassageSpec};
+pub use notes::{NotesFile, NOTES_PAYLOAD};
 pub use validate::PathProblem;
 
 /// The description file's name at the root of the folder to pack.

@@ -25,6 +25,8 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+#[cfg(feature = "cli")]
+pub mod annotate;
 pub mod bagcheck;
 pub mod bagit;
 pub mod bagpath;
@@ -56,6 +58,7 @@ pub mod minisign;
 pub mod output;
 #[cfg(feature = "cli")]
 pub mod pack;
+pub mod pair;
 pub mod progress;
 pub mod render;
 pub mod render_html;

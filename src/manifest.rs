@@ -43,6 +43,10 @@ pub struct ManifestOf<C> {
     pub format_version: u32,
     /// Who and what this bundle is; bound into every signature's trusted comment.
     pub bundle: Identity,
+    /// Set only in an archivist's notes bundle (`docseal annotate`): the
+    /// bundle the notes are about, whose files its citations address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<BaseRef>,
     /// The statement's metadata, with `path` pointing into `data/`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement: Option<Statement>,
@@ -100,6 +104,25 @@ pub struct Identity {
     pub supersedes: Option<Supersedes>,
 }
 
+/// The bundle an archivist's notes bundle annotates, named by the digest
+/// of its tag manifest (which every signature of it covers), so that the
+/// notes fit that exact content and no other.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaseRef {
+    /// The base's lineage identifier.
+    pub identifier: String,
+    /// The base's version.
+    pub version: u64,
+    /// The base's bag root folder name.
+    pub name: String,
+    /// SHA-256 (lowercase hex) of the base's `tagmanifest-sha256.txt`.
+    pub tagmanifest_sha256: String,
+    /// The base's title, for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
 /// A link to the previous version of a bundle.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -141,6 +164,7 @@ impl ManifestOf<crate::citations::CitationRecord> {
             format: self.format,
             format_version: self.format_version,
             bundle: self.bundle,
+            base: self.base,
             statement: self.statement,
             sources: self.sources,
             files: self.files,
@@ -169,6 +193,7 @@ impl BundleManifest {
             format: self.format.clone(),
             format_version: self.format_version,
             bundle: self.bundle.clone(),
+            base: None,
             statement: self.statement.clone(),
             sources: self.sources.clone(),
             files: self.files.clone(),
@@ -189,6 +214,9 @@ impl BundleManifest {
                 if !v1.quotations.is_empty() {
                     return Err("format_version 1 has no quotations".into());
                 }
+                if v1.base.is_some() {
+                    return Err("format_version 1 has no base".into());
+                }
                 v1.into_claims()
             }
             _ => serde_json::from_slice(bytes).map_err(|e| e.to_string())?,
@@ -207,6 +235,9 @@ impl BundleManifest {
         }
         check_comment_field("bundle.identifier", &m.bundle.identifier)?;
         check_comment_field("bundle.created", &m.bundle.created)?;
+        if let Some(b) = &m.base {
+            check_base(&m, b)?;
+        }
         Ok(m)
     }
 
@@ -231,6 +262,26 @@ impl BundleManifest {
             &self.bundle.created,
         )
     }
+}
+
+/// A notes bundle carries its citations only: the statement and the
+/// sources they address are the base's, and its digest is a SHA-256.
+fn check_base(m: &BundleManifest, b: &BaseRef) -> Result<(), String> {
+    let hex = b.tagmanifest_sha256.len() == 64
+        && b.tagmanifest_sha256
+            .bytes()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c));
+    if !hex {
+        return Err("base.tagmanifest_sha256 is not 64 lowercase hex digits".into());
+    }
+    check_comment_field("base.identifier", &b.identifier)?;
+    if m.statement.is_some() || !m.sources.is_empty() {
+        return Err(
+            "a notes bundle (with base) has no statement or sources of its own: its citations address the base's"
+                .into(),
+        );
+    }
+    Ok(())
 }
 
 /// The trusted comment for an identity (see [`BundleManifest::trusted_comment`]).
@@ -291,4 +342,46 @@ pub fn hex(bytes: &[u8]) -> String {
         s.push(DIGITS[usize::from(b & 15)] as char);
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A minimal format-2 manifest with `extra` members at the top level.
+    fn manifest(extra: &str) -> String {
+        format!(
+            r#"{{"format": "docseal-manifest", "format_version": 2,
+                "bundle": {{"identifier": "urn:x", "version": 1, "created": "2026-01-01T00:00:00Z", "name": "n"}},
+                "files": []{extra}}}"#
+        )
+    }
+
+    #[test]
+    fn a_notes_bundle_names_its_base_by_a_digest_and_has_no_texts_of_its_own() {
+        let base = |digest: &str| {
+            format!(
+                r#", "base": {{"identifier": "urn:b", "version": 2, "name": "b", "tagmanifest_sha256": "{digest}"}}"#
+            )
+        };
+        let good = "ab".repeat(32);
+        let m = BundleManifest::parse(manifest(&base(&good)).as_bytes()).unwrap();
+        assert_eq!(m.base.map(|b| b.version), Some(2));
+        for bad in ["AB".repeat(32), "ab".repeat(31), "zz".repeat(32)] {
+            let e = BundleManifest::parse(manifest(&base(&bad)).as_bytes()).unwrap_err();
+            assert!(e.contains("64 lowercase hex"), "{e}");
+        }
+        let with_statement = format!(
+            r#"{}, "statement": {{"path": "data/s.txt", "title": "S", "authors": []}}"#,
+            base(&good)
+        );
+        let e = BundleManifest::parse(manifest(&with_statement).as_bytes()).unwrap_err();
+        assert!(e.contains("no statement or sources of its own"), "{e}");
+        // Round trip: the base is written after the identity, and read back.
+        let m = BundleManifest::parse(manifest(&base(&good)).as_bytes()).unwrap();
+        let again = BundleManifest::parse(&m.to_bytes()).unwrap();
+        assert_eq!(again, m);
+        let text = String::from_utf8(m.to_bytes()).unwrap();
+        assert!(text.find("\"bundle\"") < text.find("\"base\""), "{text}");
+    }
 }

@@ -413,7 +413,7 @@ fn identity(opts: &PackOptions, d: &Description, key: &SecretKey) -> Result<Iden
 /// A stable identifier for a new lineage: a UUID (version 8) derived from
 /// the signer's key and the bundle name, so repacking is reproducible and
 /// two publishers never share a lineage by accident.
-fn default_identifier(key: &SecretKey, name: &str) -> String {
+pub(crate) fn default_identifier(key: &SecretKey, name: &str) -> String {
     let mut h = Sha256::new();
     h.update(b"docseal identifier\0");
     h.update(key.public_key().verifying_key().as_bytes());
@@ -503,6 +503,7 @@ fn build_manifest(
         format: manifest::FORMAT_NAME.to_owned(),
         format_version: manifest::FORMAT_VERSION,
         bundle,
+        base: None,
         statement,
         sources,
         files,
@@ -512,7 +513,7 @@ fn build_manifest(
 }
 
 /// The tag files in zip order, ending with the tag manifest.
-fn tag_files(m: &BundleManifest) -> Result<Vec<(&'static str, Vec<u8>)>> {
+pub(crate) fn tag_files(m: &BundleManifest) -> Result<Vec<(&'static str, Vec<u8>)>> {
     let payload = Manifest {
         entries: m
             .files
@@ -543,7 +544,7 @@ fn tag_files(m: &BundleManifest) -> Result<Vec<(&'static str, Vec<u8>)>> {
 pub use crate::bundle::bag_info;
 
 /// The signature file and the signer's public key, as zip entries.
-fn signature_entries(
+pub(crate) fn signature_entries(
     key: &SecretKey,
     m: &BundleManifest,
     tagmanifest: &[u8],

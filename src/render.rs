@@ -134,6 +134,14 @@ fn summary_lines(r: &Report, out: &mut Vec<String>) {
         if let Some(t) = &id.title {
             out.push(format!("  title       {}", escape(t)));
         }
+        if let Some(b) = &r.base {
+            out.push(format!(
+                "  notes on    {}, version {} (tag manifest {}…)",
+                escape(&b.identifier),
+                b.version,
+                b.tagmanifest_sha256.get(..16).unwrap_or_default()
+            ));
+        }
     } else {
         out.push(format!("  bundle      {}", escape(&r.bundle.path)));
     }

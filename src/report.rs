@@ -325,6 +325,9 @@ pub struct Report {
     pub trusted_keys: Vec<TrustedKeyReport>,
     /// The bundle's identity (from its manifest, once the manifest was found intact).
     pub identity: Option<Identity>,
+    /// For an archivist's notes bundle: the bundle the notes are about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<crate::manifest::BaseRef>,
     /// Every signature.
     pub signatures: Vec<SignatureReport>,
     /// Every payload file (when the payload check ran).

@@ -146,27 +146,8 @@ pub fn check(
         sources,
     };
     let found = citations::check_claims(&m.citations, &m.quotations, &texts);
-    let severity = |code: &str| {
-        if citations::WARNING_CODES.contains(&code) {
-            Severity::Warning
-        } else {
-            Severity::Error
-        }
-    };
-    let mut ok = Vec::with_capacity(m.citations.len());
-    for c in &m.citations {
-        let good = !found.iter().any(|f| {
-            f.citation.as_deref() == Some(c.id.as_str()) && severity(f.code) == Severity::Error
-        });
-        ok.push(good);
-        let first = c.passages.first();
-        out.push(CitationReport {
-            id: c.id.clone(),
-            source: first.map(|p| p.source.clone()).unwrap_or_default(),
-            locator: first.and_then(|p| p.locator.clone()),
-            ok: good,
-        });
-    }
+    let first_result = findings.len();
+    let ok = record(findings, out, &m.citations, found);
     let legacy = m.format_version == crate::manifest::FORMAT_VERSION_1;
     let cov = (!legacy).then(|| {
         let spans: Vec<_> = m
@@ -183,13 +164,130 @@ pub fn check(
             " (format 1: quoted spans not accounted for by the bundle, coverage not checked)",
         );
     }
-    push(
-        findings,
-        Severity::Info,
-        "citation.coverage",
-        Some(statement.path.clone()),
-        line,
+    let at = Some(statement.path.clone());
+    findings.insert(
+        first_result,
+        Finding::new(Severity::Info, "citation.coverage", at, line),
     );
+}
+
+/// The citations of an archivist's notes bundle `notes`, checked against
+/// the files of the bundle they annotate (`base`, opened as `b`). The
+/// notes cover the quotations they choose ([`citations::Scope::Notes`]);
+/// the statement and sources themselves are the base's report's concern,
+/// so they are not scanned again here.
+pub fn check_notes(
+    findings: &mut Vec<Finding>,
+    out: &mut Vec<CitationReport>,
+    b: &OpenBundle,
+    base: &BundleManifest,
+    notes: &BundleManifest,
+) {
+    let Some(statement) = &base.statement else {
+        let msg = "the base bundle has no statement for the notes' citations to address".into();
+        push(
+            findings,
+            Severity::Error,
+            "citation.no-statement",
+            None,
+            msg,
+        );
+        return;
+    };
+    let statement_text = match read_text(b, &statement.path) {
+        Ok(t) => t,
+        Err(e) => {
+            let path = Some(statement.path.clone());
+            push(
+                findings,
+                Severity::Error,
+                "citation.statement-unreadable",
+                path,
+                e,
+            );
+            return;
+        }
+    };
+    let everywhere = notes
+        .citations
+        .iter()
+        .any(|c| c.verdict == citations::Verdict::NotFound);
+    let mut sources = BTreeMap::new();
+    for s in &base.sources {
+        let cited = notes
+            .citations
+            .iter()
+            .any(|c| c.sources().any(|id| id == s.id));
+        if !(cited || everywhere) {
+            continue;
+        }
+        match read_text(b, &s.path) {
+            Ok(t) => {
+                sources.insert(s.id.clone(), (s.path.clone(), t));
+            }
+            Err(e) if cited => {
+                let path = Some(s.path.clone());
+                push(
+                    findings,
+                    Severity::Error,
+                    "citation.source-unreadable",
+                    path,
+                    e,
+                );
+            }
+            Err(_) => {}
+        }
+    }
+    let texts = Texts {
+        statement_path: statement.path.clone(),
+        statement: statement_text,
+        sources,
+    };
+    let scope = citations::Scope::Notes;
+    let found = citations::check_claims_with(&notes.citations, &notes.quotations, &texts, scope);
+    let first_result = findings.len();
+    let ok = record(findings, out, &notes.citations, found);
+    let line = format!(
+        "the archivist's notes on {}: {}",
+        statement.path,
+        citations::summary(&notes.citations, &ok, &notes.quotations, None)
+    );
+    let at = Some(statement.path.clone());
+    findings.insert(
+        first_result,
+        Finding::new(Severity::Info, "citation.coverage", at, line),
+    );
+}
+
+/// Records each claim's result in `out` and its findings (an error, or a
+/// warning for the codes that only warn); returns whether each claim held.
+fn record(
+    findings: &mut Vec<Finding>,
+    out: &mut Vec<CitationReport>,
+    claims: &[citations::Claim],
+    found: Vec<citations::CitationFinding>,
+) -> Vec<bool> {
+    let severity = |code: &str| {
+        if citations::WARNING_CODES.contains(&code) {
+            Severity::Warning
+        } else {
+            Severity::Error
+        }
+    };
+    let mut ok = Vec::with_capacity(claims.len());
+    for c in claims {
+        let good = !found.iter().any(|f| {
+            f.citation.as_deref() == Some(c.id.as_str()) && severity(f.code) == Severity::Error
+        });
+        ok.push(good);
+        let first = c.passages.first();
+        out.push(CitationReport {
+            id: c.id.clone(),
+            source: first.map(|p| p.source.clone()).unwrap_or_default(),
+            locator: first.and_then(|p| p.locator.clone()),
+            ok: good,
+        });
+    }
     for f in found {
         let msg = match &f.citation {
             Some(id) => format!("citation {id:?}: {}", f.message),
@@ -197,6 +295,7 @@ pub fn check(
         };
         push(findings, severity(f.code), f.code, f.path, msg);
     }
+    ok
 }
 
 fn push(

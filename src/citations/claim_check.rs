@@ -192,6 +192,28 @@ pub fn check_claims(
     quotations: &[QuotationRecord],
     texts: &Texts,
 ) -> Vec<CitationFinding> {
+    check_claims_with(claims, quotations, texts, Scope::Author)
+}
+
+/// Whose records are checked, which decides what coverage means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The author's bundle: every quoted span of the statement must be
+    /// bound or declared.
+    Author,
+    /// An archivist's notes on a base bundle: they cover what they choose;
+    /// each of their records must still stand, and a binding may not leave
+    /// words of its quoted span outside.
+    Notes,
+}
+
+/// [`check_claims`] under `scope` (see [`Scope`]).
+pub fn check_claims_with(
+    claims: &[Claim],
+    quotations: &[QuotationRecord],
+    texts: &Texts,
+    scope: Scope,
+) -> Vec<CitationFinding> {
     let mut all = Vec::new();
     let mut out = Out { all: &mut all };
     let mut budget = Budget {
@@ -210,7 +232,7 @@ pub fn check_claims(
     }
     let legacy = claims.iter().all(|c| c.legacy) && quotations.is_empty();
     if !legacy {
-        check_coverage(claims, quotations, &st, &mut out);
+        check_coverage(claims, quotations, &st, scope, &mut out);
     }
     drop(st);
     for c in claims {
@@ -539,7 +561,13 @@ fn check_locator(c: &Claim, p: &PassageRecord, src: &Prepared, out: &mut Out) {
     }
 }
 
-fn check_coverage(claims: &[Claim], quotations: &[QuotationRecord], st: &Prepared, out: &mut Out) {
+fn check_coverage(
+    claims: &[Claim],
+    quotations: &[QuotationRecord],
+    st: &Prepared,
+    scope: Scope,
+    out: &mut Out,
+) {
     const SHOWN: usize = 20;
     let spans: Vec<(Kind, u64, u64)> = claims
         .iter()
@@ -548,7 +576,7 @@ fn check_coverage(claims: &[Claim], quotations: &[QuotationRecord], st: &Prepare
     let words: Vec<&str> = quotations.iter().map(|q| q.exact.as_str()).collect();
     let cov = coverage(st.text, &spans, &words);
     let mut problems: Vec<(&'static str, Option<String>, String)> = Vec::new();
-    for q in cov.undeclared() {
+    for q in cov.undeclared().filter(|_| scope == Scope::Author) {
         let (line, col) = st.pos.line_column(q.open);
         let w = st.text.get(q.start..q.end).unwrap_or_default();
         problems.push((

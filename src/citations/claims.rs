@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 use super::bind::{nearest_passage, quotation, span_of, Context};
-use super::claim_check::check_claims;
+use super::claim_check::{check_claims_with, Scope};
 use super::coverage::{coverage, State};
 use super::locator;
 use super::model::{
@@ -101,6 +101,21 @@ pub fn bind_claims(
     declared: &[DeclaredQuotation],
     texts: &Texts,
 ) -> Result<Bound, CitationError> {
+    bind_claims_with(citations, declared, texts, Scope::Author)
+}
+
+/// [`bind_claims`] under `scope`: an archivist's notes
+/// ([`Scope::Notes`]) need not account for every quoted span of the
+/// statement, only bind theirs well.
+///
+/// # Errors
+/// As [`bind_claims`].
+pub fn bind_claims_with(
+    citations: &[Citation],
+    declared: &[DeclaredQuotation],
+    texts: &Texts,
+    scope: Scope,
+) -> Result<Bound, CitationError> {
     let statement = Prepared::new(
         &texts.statement_path,
         &texts.statement,
@@ -144,7 +159,8 @@ pub fn bind_claims(
                     r.spans.push(statement.pos.span(q.start, q.end));
                 }
             }
-            State::Undeclared => problems.push(at("undeclared")),
+            State::Undeclared if scope == Scope::Author => problems.push(at("undeclared")),
+            State::Undeclared => {}
             State::Partial(n) => {
                 let id = claims.get(*n).map(|c| c.id.as_str()).unwrap_or_default();
                 problems.push(at(&format!("only partly bound by citation {id:?}")));
@@ -178,14 +194,18 @@ pub fn bind_claims(
         .collect();
     let quoted: Vec<_> = cov.spans.iter().map(|(q, _)| q.clone()).collect();
     let path = &texts.statement_path;
-    let found = super::confusables_report(path, &texts.statement, &quoted);
-    warnings.extend(found.into_iter().map(|w| format!("{path}: {w}")));
+    // The statement's own characters are the base's report's business
+    // when these are an archivist's notes on it.
+    if scope == Scope::Author {
+        let found = super::confusables_report(path, &texts.statement, &quoted);
+        warnings.extend(found.into_iter().map(|w| format!("{path}: {w}")));
+    }
     let bound = Bound {
         claims,
         quotations,
         warnings,
     };
-    let findings = check_claims(&bound.claims, &bound.quotations, texts);
+    let findings = check_claims_with(&bound.claims, &bound.quotations, texts, scope);
     match findings
         .into_iter()
         .find(|f| f.code != super::claim_check::BUDGET)

@@ -1,6 +1,7 @@
 //! Command-line definitions (clap) and dispatch. Library types never depend
 //! on clap: arguments become library options here.
 
+mod annotate;
 mod bag_only;
 mod completions;
 mod extract;
@@ -57,6 +58,8 @@ enum Command {
     Man,
     /// Add RFC 3161 timestamps from one or more TSAs to every signature of a bundle.
     Timestamp(timestamp::TimestampArgs),
+    /// Sign an archivist's notes on a bundle as a bundle of their own, without touching it.
+    Annotate(annotate::AnnotateArgs),
 }
 
 /// The whole command line definition, as `--help` and completions show it.
@@ -107,6 +110,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Completions(a) => completions::completions(a),
         Command::Man => completions::man(),
         Command::Timestamp(a) => timestamp::run(a),
+        Command::Annotate(a) => annotate::run(a),
     }
 }
 

@@ -1,9 +1,12 @@
 //! `docseal verify`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
-use docseal::error::Result;
+use docseal::error::{Error, Result};
+use docseal::pair::PairReport;
+use docseal::progress::Progress;
+use docseal::verify::{Reference, VerifyOptions};
 
 /// Arguments of `verify`.
 #[derive(Args, Debug)]
@@ -32,8 +35,15 @@ pub struct VerifyArgs {
     #[arg(short = 'v', long)]
     verbose: bool,
     /// Check any BagIt bag (zip or folder) as RFC 8493 and bagit-python do; no signatures.
-    #[arg(long, conflicts_with_all = ["public_keys", "keyring", "threshold", "allow_repacked", "not_older_than", "html"])]
+    #[arg(long, conflicts_with_all = ["public_keys", "keyring", "threshold", "allow_repacked", "not_older_than", "html", "base", "with"])]
     bag_only: bool,
+    /// BUNDLE is an archivist's notes bundle (docseal annotate): verify it
+    /// beside the author's bundle it is about, and both apart.
+    #[arg(long, value_name = "BASE.zip", conflicts_with_all = ["not_older_than", "html", "with"])]
+    base: Option<PathBuf>,
+    /// Also verify this archivist's notes bundle on BUNDLE, and show both signers apart.
+    #[arg(long, value_name = "NOTES.zip", conflicts_with_all = ["not_older_than", "html"])]
+    with: Option<PathBuf>,
     /// Also write the report as a self-contained HTML file (to print or attach).
     #[arg(long, value_name = "REPORT.html")]
     html: Option<PathBuf>,
@@ -60,6 +70,11 @@ pub fn run(a: VerifyArgs) -> Result<i32> {
         docseal::output::check_destination(html, overwrite)?;
     }
     let progress = super::progress::for_command(a.quiet, a.json);
+    match (&a.base, &a.with) {
+        (Some(base), _) => return pair(&a, base, &a.bundle, &opts, progress.as_ref()),
+        (None, Some(notes)) => return pair(&a, &a.bundle, notes, &opts, progress.as_ref()),
+        (None, None) => {}
+    }
     let verified = docseal::verify::verify(&a.bundle, &opts, progress.as_ref())?;
     let r = &verified.report;
     if let Some(html) = &a.html {
@@ -75,4 +90,43 @@ pub fn run(a: VerifyArgs) -> Result<i32> {
         super::print_out(&docseal::render::verify_text(r, detail))?;
     }
     Ok(r.verdict.exit_code())
+}
+
+/// `--base` and `--with`: the author's bundle, then the notes beside it.
+fn pair(
+    a: &VerifyArgs,
+    base: &Path,
+    notes: &Path,
+    opts: &VerifyOptions,
+    progress: &dyn Progress,
+) -> Result<i32> {
+    let verified = docseal::verify::verify(base, opts, progress)?;
+    if verified.manifest.as_ref().is_some_and(|m| m.base.is_some()) {
+        return Err(Error::Usage(format!(
+            "{}: is an archivist's notes bundle itself; the base is the author's bundle the notes are about",
+            base.display()
+        )));
+    }
+    let reference = Reference {
+        path: base.display().to_string(),
+        verified,
+    };
+    let on = docseal::verify::verify_beside(notes, Some(&reference), opts, progress)?;
+    if on.manifest.as_ref().is_some_and(|m| m.base.is_none()) {
+        return Err(Error::Usage(format!(
+            "{}: is not an archivist's notes bundle (its docseal.json names no base); \
+             docseal annotate makes one",
+            notes.display()
+        )));
+    }
+    let p = PairReport::new(reference.verified.report, on.report);
+    if a.json {
+        super::print_out(&p.to_json())?;
+    } else if a.quiet {
+        super::print_out(&p.verdict_line())?;
+    } else {
+        let detail = docseal::render::Detail { verbose: a.verbose };
+        super::print_out(&p.to_text(detail))?;
+    }
+    Ok(p.verdict.exit_code())
 }

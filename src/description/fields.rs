@@ -107,17 +107,41 @@ pub(super) const PACK: &[&str] = &["exclude"];
 /// left to the schema check that follows; text that is not TOML gives none
 /// (the syntax check reports it).
 pub(super) fn unknown(text: &str) -> Vec<DescriptionError> {
+    let tables: &[Named] = &[
+        ("bundle", "[bundle]", BUNDLE),
+        ("pack", "[pack]", PACK),
+        ("statement", "[statement]", STATEMENT),
+    ];
+    unknown_in(text, TOP, tables)
+}
+
+/// Keys of the top level of an archivist's `NOTES.toml`.
+pub(super) const NOTES_TOP: &[&str] = &["notes", "citations", "quotations"];
+
+/// Every unknown key of a `NOTES.toml` text (see [`unknown`]): its
+/// `[notes]` table takes `[bundle]`'s keys.
+pub(super) fn unknown_notes(text: &str) -> Vec<DescriptionError> {
+    unknown_in(text, NOTES_TOP, &[("notes", "[notes]", BUNDLE)])
+}
+
+/// A top-level table: its key, its header and the keys it takes.
+type Named = (&'static str, &'static str, &'static [&'static str]);
+
+fn unknown_in(text: &str, top_keys: &[&str], tables: &[Named]) -> Vec<DescriptionError> {
     let Ok(doc) = toml_edit::ImDocument::parse(text) else {
         return Vec::new();
     };
     let top = Node::Table(doc.as_table());
     let mut out = Vec::new();
-    check(&mut out, text, top, "the top level", "the top level", TOP);
-    for (key, table, keys) in [
-        ("bundle", "[bundle]", BUNDLE),
-        ("pack", "[pack]", PACK),
-        ("statement", "[statement]", STATEMENT),
-    ] {
+    check(
+        &mut out,
+        text,
+        top,
+        "the top level",
+        "the top level",
+        top_keys,
+    );
+    for &(key, table, keys) in tables {
         if let Some(t) = top.table(key) {
             check(&mut out, text, t, key, table, keys);
         }

@@ -159,7 +159,11 @@ fn pack_rules(p: &PackRules) -> Result {
 }
 
 fn bundle(b: &BundleInfo) -> Result {
-    let entry = "bundle";
+    identity_table("bundle", b)
+}
+
+/// `[bundle]` of `docseal.toml`, or `[notes]` of `NOTES.toml` (`entry`).
+pub(super) fn identity_table(entry: &str, b: &BundleInfo) -> Result {
     if let Some(name) = &b.name {
         path(entry, "name", name)?;
         if name.contains('/') {

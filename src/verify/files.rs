@@ -16,6 +16,17 @@ use super::{verify_opened, Context, Reference, Verified, VerifyOptions};
 /// Verifies the bundle (zip or unpacked folder) at `path`; with
 /// `opts.not_older_than`, also the reference bundle, with the same keys.
 pub fn verify(path: &Path, opts: &VerifyOptions, progress: &dyn Progress) -> Result<Verified> {
+    verify_beside(path, None, opts, progress)
+}
+
+/// [`verify`], for an archivist's notes bundle at `path`, beside the
+/// verified `base` it annotates (None: checked without it).
+pub fn verify_beside(
+    path: &Path,
+    base: Option<&Reference>,
+    opts: &VerifyOptions,
+    progress: &dyn Progress,
+) -> Result<Verified> {
     let reference = match &opts.not_older_than {
         Some(other) => {
             let plain = VerifyOptions {
@@ -56,6 +67,7 @@ pub fn verify(path: &Path, opts: &VerifyOptions, progress: &dyn Progress) -> Res
             program: Program::default(),
             verified_at: Some(crate::time::rfc3339(crate::time::now())),
             reference: reference.as_ref(),
+            base,
             progress,
             rezipped,
             folder: is_dir,

@@ -20,6 +20,7 @@ pub mod bag;
 pub mod container;
 pub mod history;
 pub mod manifest;
+pub mod notes;
 pub mod payload;
 pub mod run;
 pub mod signatures;
@@ -31,7 +32,7 @@ pub mod verdict;
 mod files;
 
 #[cfg(feature = "cli")]
-pub use files::{bundle_file, verify};
+pub use files::{bundle_file, verify, verify_beside};
 
 use sha2::{Digest, Sha256};
 
@@ -129,7 +130,8 @@ pub struct Verified {
     pub tagmanifest_sha256: Option<[u8; 32]>,
 }
 
-/// The bundle given with `--not-older-than`, once verified by the front end.
+/// A bundle verified beside the one being verified: the reference of
+/// `--not-older-than`, or the base of an archivist's notes bundle.
 pub struct Reference {
     /// As named.
     pub path: String,
@@ -147,6 +149,9 @@ pub struct Context<'a> {
     pub verified_at: Option<String>,
     /// The verified reference bundle of `--not-older-than`, if one was given.
     pub reference: Option<&'a Reference>,
+    /// For an archivist's notes bundle: the verified bundle the notes are
+    /// about (`--base`, `--with`), if one was given.
+    pub base: Option<&'a Reference>,
     /// Progress of the payload check.
     pub progress: &'a dyn Progress,
     /// The strict reader refused the zip but the lenient one reads it: it
@@ -207,6 +212,11 @@ pub fn verify_opened(
     payload::check(&mut run, &bundle, &inv, manifest.as_ref(), ctx.progress);
     match &manifest {
         None => run.skip("citations", "docseal.json could not be read"),
+        Some(m) if m.base.is_some() => {
+            if let Some(named) = &m.base {
+                notes::check(&mut run, m, named, ctx.base);
+            }
+        }
         Some(m) => {
             // Also scans the statement for look-alike characters, cited or not.
             crate::verify_citations::check(&mut run.findings, &mut run.citations, &bundle, m);

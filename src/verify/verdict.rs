@@ -78,6 +78,7 @@ pub fn finish(
             })
             .collect(),
         identity: manifest.as_ref().map(|m| m.bundle.clone()),
+        base: manifest.as_ref().and_then(|m| m.base.clone()),
         signatures: run.signatures,
         files: run.files,
         citations: run.citations,

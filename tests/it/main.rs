@@ -4,6 +4,7 @@
 
 mod common;
 
+mod annotate;
 mod bag_only;
 mod citations;
 mod cli;

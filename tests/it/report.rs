@@ -403,6 +403,7 @@ fn the_core_over_bytes_in_memory_writes_the_same_report_as_the_cli() {
             },
             verified_at: None,
             reference: None,
+            base: None,
             progress: &docseal::progress::Silent,
             rezipped: false,
             folder: false,

@@ -184,3 +184,60 @@ fn a_report_carries_who_ran_it_when_and_over_which_exact_file() {
         "keys in the documented order"
     );
 }
+
+#[test]
+fn the_pair_report_of_notes_and_their_base_validates_against_its_schema() {
+    if !have_jsonschema() {
+        return;
+    }
+    let f = Fixture::new();
+    f.pack("b.zip");
+    f.pack_a_day_later("later.zip");
+    f.key("bob");
+    let notes = "[notes]\ntitle = \"Notes\"\n\n[[citations]]\nid = \"n\"\nexact = \"to all cases of partial or total occupation\"\nsource = \"gc4\"\n";
+    fs::write(f.path("NOTES.toml"), notes).unwrap();
+    docseal(&[
+        "annotate",
+        &f.p("b.zip"),
+        &f.p("NOTES.toml"),
+        "-s",
+        &f.p("bob.key"),
+        "-o",
+        &f.p("n.zip"),
+        "-q",
+    ])
+    .expect(0);
+    let (alice, bob) = (f.p("alice.pub"), f.p("bob.pub"));
+    let mut docs = Vec::new();
+    let mut verdicts = Vec::new();
+    for (i, (base, keys)) in [
+        ("b.zip", vec![&alice, &bob]),
+        ("b.zip", vec![&alice]),
+        ("later.zip", vec![&alice, &bob]),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let (n, b) = (f.p("n.zip"), f.p(base));
+        let mut a = vec!["verify", n.as_str(), "--base", b.as_str(), "--json"];
+        for k in keys {
+            a.extend(["-p", k.as_str()]);
+        }
+        let r = docseal(&a);
+        verdicts.push(r.json()["verdict"].as_str().unwrap().to_owned());
+        let out = f.path(&format!("pair-{i}.json"));
+        fs::write(&out, &r.stdout).unwrap();
+        docs.push(out);
+    }
+    assert_eq!(verdicts, ["valid", "untrusted", "invalid"]);
+    let (code, err) = validate("verify-pair.schema.json", &docs);
+    assert_eq!(code, 0, "{err}");
+    // The halves are checked against the verify report's schema too.
+    let mut j: serde_json::Value = serde_json::from_slice(&fs::read(&docs[0]).unwrap()).unwrap();
+    j["archivist"]["base"]["tagmanifest_sha256"] = "not hex".into();
+    let bad = f.path("bad-pair.json");
+    fs::write(&bad, serde_json::to_vec(&j).unwrap()).unwrap();
+    let (code, err) = validate("verify-pair.schema.json", &[bad]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("archivist/base/tagmanifest_sha256"), "{err}");
+}

@@ -112,6 +112,7 @@ pub fn verify(
             (js_sys::Date::now() / 1000.0).max(0.0) as u64,
         )),
         reference: None,
+        base: None,
         progress: &JsProgress,
         rezipped: false,
         folder: false,
