@@ -169,3 +169,31 @@ pub fn set_aside(r: &crate::report::Report) -> Vec<String> {
         .filter(|p| seen.insert(p.clone()))
         .collect()
 }
+
+/// The summary lines of the text report for what was set aside: how many
+/// files were ignored and how many added files no signature covers.
+pub fn summary_lines(r: &crate::report::Report) -> Vec<String> {
+    let count = |codes: &[&str]| {
+        let names: BTreeSet<&str> = r
+            .findings
+            .iter()
+            .filter(|f| codes.contains(&f.code.as_str()))
+            .filter_map(|f| f.path.as_deref())
+            .collect();
+        names.len()
+    };
+    let ignored = count(&SET_ASIDE_CODES[..2]);
+    let added = count(&SET_ASIDE_CODES[2..]);
+    let mut out = Vec::new();
+    if ignored > 0 {
+        out.push(format!(
+            "  ignored     {ignored} file-manager files: not part of the signed bundle, ignored"
+        ));
+    }
+    if added > 0 {
+        out.push(format!(
+            "  added       {added} files added after signing: not covered by any signature"
+        ));
+    }
+    out
+}

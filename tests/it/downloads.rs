@@ -214,6 +214,10 @@ fn a_finder_zip_verifies_with_allow_repacked_its_macosx_entries_ignored_and_neve
             .filter(|l| l.contains("not part of the signed bundle, ignored"))
             .count();
         assert_eq!(lines, apple, "{text}");
+        let summary = format!(
+            "  ignored     {apple} file-manager files: not part of the signed bundle, ignored"
+        );
+        assert!(text.lines().any(|l| l == summary), "{text}");
         if !keep_parent {
             assert_eq!(found(&j, "zip.no-top-folder").len(), 1, "{j:#}");
         }

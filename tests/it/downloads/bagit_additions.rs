@@ -71,6 +71,15 @@ fn a_bag_bagit_python_added_manifests_to_verifies_and_its_additions_are_checked(
         .collect();
     assert_eq!(tag_findings, [("tag.added-file", "warning"); 4], "{j:#}");
 
+    let text = docseal(&[
+        "verify",
+        &bag.display().to_string(),
+        "-p",
+        &f.p("alice.pub"),
+    ]);
+    let summary = "  added       4 files added after signing: not covered by any signature";
+    assert!(text.stdout.lines().any(|l| l == summary), "{}", text.stdout);
+
     // Zipped again: --allow-repacked verifies it too; the strict reader does not.
     let parent = bag.parent().unwrap();
     if let Some(r) = run_tool("zip", &["-qr", &f.p("bagit.zip"), "test-bundle"], parent) {
