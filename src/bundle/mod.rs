@@ -6,6 +6,12 @@
 //! read from a zip (strictly or leniently, see [`crate::container`]) or from
 //! a folder someone unzipped. It decides nothing about validity beyond
 //! "can this be read as one bag": that is [`crate::verify`]'s job.
+//!
+//! Where the bag is: under the single top-level folder of a canonical zip;
+//! in a lenient zip also at the top, with Finder's `__MACOSX/` beside it
+//! (`repacked`, docs/FORMAT.md §6.2); in a folder, the folder itself or
+//! its one bag folder, file-manager litter beside it set aside (`folder`).
+//! What is set aside is listed ([`OpenBundle::litter`]), never read.
 
 use std::io::{self, Read};
 #[cfg(feature = "cli")]
