@@ -12,7 +12,7 @@
 //!   bag root named by `docseal.json`'s `bundle.name`, and reported.
 //! - Files another BagIt tool added outside `data/` and `signatures/`
 //!   (a `manifest-md5.txt`, a `tagmanifest-sha512.txt`, a custom tag
-//!   file) are checked where they can be ([`super::added`]), reported as
+//!   file) are checked where they can be (`verify::added`), reported as
 //!   "not covered by any signature" and never extracted or co-signed; a
 //!   second `bagit.txt` outside `data/` (another bag) is not one of them.
 //!
