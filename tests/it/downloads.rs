@@ -367,3 +367,45 @@ fn one_bad_file_in_a_keyring_is_skipped_and_the_report_says_so() {
     let r = docseal(&["verify", &f.p("b.zip"), "--keyring", &ring]).expect(4);
     assert!(r.stderr.contains("no usable public key"), "{}", r.stderr);
 }
+
+#[test]
+fn a_second_bag_hidden_in_a_zip_without_its_top_folder_is_refused() {
+    let f = Fixture::new();
+    let top = unpack(&f, "u");
+    let bag = top.join("test-bundle");
+    // The bag's contents at the top, and another bag in a folder beside them.
+    fs::create_dir_all(bag.join("other/data")).unwrap();
+    fs::write(
+        bag.join("other/bagit.txt"),
+        "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+    )
+    .unwrap();
+    fs::write(bag.join("other/data/evil.txt"), "EVIL\n").unwrap();
+    let Some(r) = run_tool("zip", &["-qr", "../../two.zip", "."], &bag) else {
+        return;
+    };
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (code, errors, j) = verify_json(
+        &f.path("two.zip"),
+        &f.path("alice.pub"),
+        &["--allow-repacked"],
+    );
+    assert_eq!(code, 1, "{j:#}");
+    assert!(
+        errors.contains(&"bag.unexpected-file".to_owned()),
+        "{errors:?}"
+    );
+    let out = f.path("x");
+    let o = out.display().to_string();
+    let args = [
+        "extract",
+        &f.p("two.zip"),
+        "-p",
+        &f.p("alice.pub"),
+        "-o",
+        &o,
+        "--allow-repacked",
+    ];
+    docseal(&args).expect(1);
+    assert!(!out.exists());
+}
