@@ -170,9 +170,9 @@ pub fn set_aside(r: &crate::report::Report) -> Vec<String> {
         .collect()
 }
 
-/// The summary lines of the text report for what was set aside: how many
-/// files were ignored and how many added files no signature covers.
-pub fn summary_lines(r: &crate::report::Report) -> Vec<String> {
+/// How many files a verification ignored (file-manager litter) and how
+/// many added files no signature covers, by the names its findings give.
+pub fn counts(r: &crate::report::Report) -> (usize, usize) {
     let count = |codes: &[&str]| {
         let names: BTreeSet<&str> = r
             .findings
@@ -182,13 +182,20 @@ pub fn summary_lines(r: &crate::report::Report) -> Vec<String> {
             .collect();
         names.len()
     };
-    let ignored = count(&SET_ASIDE_CODES[..2]);
-    let added = count(&SET_ASIDE_CODES[2..]);
+    (count(&SET_ASIDE_CODES[..2]), count(&SET_ASIDE_CODES[2..]))
+}
+
+/// The words of the summary for `n` ignored files.
+pub fn ignored_words(n: usize) -> String {
+    format!("{n} file-manager files: not part of the signed bundle, ignored")
+}
+
+/// The summary lines of the text report for what was set aside.
+pub fn summary_lines(r: &crate::report::Report) -> Vec<String> {
+    let (ignored, added) = counts(r);
     let mut out = Vec::new();
     if ignored > 0 {
-        out.push(format!(
-            "  ignored     {ignored} file-manager files: not part of the signed bundle, ignored"
-        ));
+        out.push(format!("  ignored     {}", ignored_words(ignored)));
     }
     if added > 0 {
         out.push(format!(

@@ -218,6 +218,22 @@ fn a_finder_zip_verifies_with_allow_repacked_its_macosx_entries_ignored_and_neve
             "  ignored     {apple} file-manager files: not part of the signed bundle, ignored"
         );
         assert!(text.lines().any(|l| l == summary), "{text}");
+        let html = f.path(&format!("{zip}.html"));
+        let h = html.display().to_string();
+        let args = [
+            "verify",
+            &f.p(zip),
+            "-p",
+            &f.p("alice.pub"),
+            "--allow-repacked",
+            "-q",
+            "--html",
+            &h,
+        ];
+        docseal(&args).expect(0);
+        let page = fs::read_to_string(&html).unwrap();
+        let item = format!("<li>{}</li>", summary.trim_start_matches("  ignored     "));
+        assert!(page.contains(&item), "{page}");
         if !keep_parent {
             assert_eq!(found(&j, "zip.no-top-folder").len(), 1, "{j:#}");
         }
