@@ -18,7 +18,7 @@ use crate::bagcheck::digest::{self, Algorithm};
 use crate::bagcheck::findings::{Findings, Severity as BagSeverity};
 use crate::bagcheck::manifest::{self, Entries, Kind, ManifestFile};
 use crate::bagcheck::text::{self, Encoding};
-use crate::bundle::{OpenBundle, MAX_TAG_FILE_BYTES};
+use crate::bundle::{BagFile, OpenBundle, MAX_TAG_FILE_BYTES};
 use crate::report::{Finding, Severity};
 
 use super::bag::Inventory;
@@ -169,10 +169,12 @@ fn check_entries<'e>(
 ) -> (BTreeMap<String, String>, BTreeSet<&'e str>) {
     let mut verified = BTreeMap::new();
     let mut failed = BTreeSet::new();
+    // Looked up once per listed path: a manifest may list every file.
+    let files: BTreeMap<&str, &BagFile> = b.files.iter().map(|f| (f.rel.as_str(), f)).collect();
     for (path, expected) in entries {
         let by: BTreeSet<&str> = expected.iter().map(|e| e.manifest.as_str()).collect();
         let by = by.into_iter().collect::<Vec<_>>().join(", ");
-        let Some(file) = b.find(path) else {
+        let Some(file) = files.get(path.as_str()).copied() else {
             failed.extend(expected.iter().map(|e| e.manifest.as_str()));
             run.error(
                 "tag.added-missing-file",

@@ -130,9 +130,11 @@ pub fn settle(
     m: Option<&BundleManifest>,
 ) -> BTreeSet<String> {
     let mut leave_out = BTreeSet::new();
+    let listed: BTreeSet<&str> = m
+        .map(|m| m.files.iter().map(|r| r.path.as_str()).collect())
+        .unwrap_or_default();
     for (f, kind) in std::mem::take(&mut inv.system) {
-        let listed = m.is_some_and(|m| m.files.iter().any(|r| r.path.as_str() == f.rel));
-        if listed {
+        if listed.contains(f.rel.as_str()) {
             inv.payload.push(f);
             continue;
         }
