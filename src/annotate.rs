@@ -20,7 +20,7 @@ use crate::citations::{self, Scope, Texts};
 use crate::container::ZipWriter;
 use crate::description::{NotesFile, Role, NOTES_PAYLOAD};
 use crate::error::{Error, Result};
-use crate::manifest::{self, BaseRef, BundleManifest, FileRecord, Identity};
+use crate::manifest::{self, BaseRef, BundleManifest, FileRecord, Identity, Supersedes};
 use crate::minisign::{KeyId, SecretKey};
 use crate::output::{Overwrite, PendingFile};
 use crate::report::Verdict;
@@ -45,6 +45,9 @@ pub struct AnnotateOptions<'a> {
     pub created: u64,
     /// How to verify the base (the keys the archivist trusts).
     pub verify: &'a VerifyOptions,
+    /// The earlier notes these replace (same lineage, version + 1): their
+    /// manifest and tag-manifest digest ([`crate::pack::previous_version`]).
+    pub supersedes: Option<(BundleManifest, [u8; 32])>,
 }
 
 /// What annotate produced.
@@ -52,6 +55,8 @@ pub struct AnnotateOptions<'a> {
 pub struct AnnotateSummary {
     /// The notes bundle's identifier.
     pub identifier: String,
+    /// Its version in its own lineage.
+    pub version: u64,
     /// The signer of the notes.
     pub key_id: KeyId,
     /// Citations bound.
@@ -155,6 +160,7 @@ pub fn annotate(opts: &AnnotateOptions, key: &SecretKey) -> Result<AnnotateSumma
     write(opts.output, opts.overwrite, &m, &bytes, key)?;
     Ok(AnnotateSummary {
         identifier: m.bundle.identifier.clone(),
+        version: m.bundle.version,
         key_id: key.key_id(),
         citations: m.citations.len(),
         base,
@@ -271,10 +277,37 @@ fn identity(
             ))
         }
     }
-    let identifier = n
-        .identifier
-        .clone()
-        .unwrap_or_else(|| crate::pack::default_identifier(key, &name));
+    let (identifier, version, supersedes) = match &opts.supersedes {
+        Some((old, _)) if old.base.is_none() => {
+            return Err(Error::Usage(
+                "--supersedes names a bundle that is not an archivist's notes bundle".into(),
+            ))
+        }
+        Some((old, digest)) => {
+            if n.identifier
+                .as_ref()
+                .is_some_and(|id| *id != old.bundle.identifier)
+            {
+                return Err(Error::input(
+                    opts.notes,
+                    "[notes] identifier differs from the superseded notes' identifier",
+                ));
+            }
+            let link = Supersedes {
+                version: old.bundle.version,
+                tagmanifest_sha256: manifest::hex(digest),
+            };
+            let next = old.bundle.version.saturating_add(1);
+            (old.bundle.identifier.clone(), next, Some(link))
+        }
+        None => {
+            let id = n
+                .identifier
+                .clone()
+                .unwrap_or_else(|| crate::pack::default_identifier(key, &name));
+            (id, 1, None)
+        }
+    };
     if identifier == base.identifier {
         return Err(Error::input(
             opts.notes,
@@ -283,7 +316,7 @@ fn identity(
     }
     Ok(Identity {
         identifier,
-        version: 1,
+        version,
         created: crate::time::rfc3339(opts.created),
         name,
         title: n.title.clone(),
@@ -292,7 +325,7 @@ fn identity(
         contact_name: n.contact_name.clone(),
         contact_email: n.contact_email.clone(),
         language: n.language.clone(),
-        supersedes: None,
+        supersedes,
     })
 }
 

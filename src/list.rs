@@ -162,6 +162,15 @@ pub fn list_text(l: &Listing, citations: bool, notice: bool) -> String {
             authors.join(", ")
         );
     }
+    if let Some(b) = &l.manifest.base {
+        let _ = writeln!(
+            s,
+            "notes on   {} version {} (tag manifest {}): an archivist's notes bundle",
+            escape(&b.identifier),
+            b.version,
+            escape(&b.tagmanifest_sha256)
+        );
+    }
     if let Some(sup) = &id.supersedes {
         let _ = writeln!(
             s,

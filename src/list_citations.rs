@@ -9,6 +9,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use sha2::Digest;
+
 use crate::bundle::OpenBundle;
 use crate::citations::Texts;
 use crate::container::Limits;
@@ -49,17 +51,62 @@ pub fn texts(path: &Path, m: &BundleManifest, limits: &Limits) -> Result<Texts> 
     })
 }
 
+/// For the notes bundle whose manifest is `notes`: the base at `base`
+/// (which must be the bundle the notes name, by the SHA-256 of its tag
+/// manifest) as a manifest whose citations are the notes', so that the
+/// notes list in the context of the base's texts like any citations.
+pub fn over_base(base: &Path, notes: &BundleManifest, limits: &Limits) -> Result<BundleManifest> {
+    let bad = |problem: String| Error::Bundle {
+        path: base.to_path_buf(),
+        problem,
+    };
+    let Some(named) = &notes.base else {
+        return Err(Error::Usage(
+            "--base is for an archivist's notes bundle; this bundle names no base".into(),
+        ));
+    };
+    let b = OpenBundle::open(base, true, limits)
+        .map_err(|e| bad(format!("[{}] {}", e.code, e.message)))?;
+    let read = |name: &str| -> Result<Vec<u8>> {
+        let f = b
+            .find(name)
+            .ok_or_else(|| bad(format!("no {name}; not a docseal bundle")))?;
+        b.read_small(f, crate::manifest::MAX_MANIFEST_BYTES)
+            .map_err(|e| bad(format!("{name}: {e}")))
+    };
+    let digest = crate::manifest::hex(&sha2::Sha256::digest(read(crate::bundle::TAG_MANIFEST)?));
+    if digest != named.tagmanifest_sha256 {
+        return Err(bad(format!(
+            "is not the bundle these notes are about (its tag manifest is {}, the notes name {})",
+            digest.get(..16).unwrap_or_default(),
+            named.tagmanifest_sha256.get(..16).unwrap_or_default()
+        )));
+    }
+    let mut m = BundleManifest::parse(&read(crate::manifest::MANIFEST_FILE)?)
+        .map_err(|e| bad(format!("{}: {e}", crate::manifest::MANIFEST_FILE)))?;
+    m.citations = notes.citations.clone();
+    m.quotations = notes.quotations.clone();
+    // Marks the view as notes, whose coverage is theirs to choose.
+    m.base = notes.base.clone();
+    Ok(m)
+}
+
 /// The human-readable citations section of `list`.
 pub fn text(path: &Path, m: &BundleManifest, limits: &Limits) -> Result<String> {
     Ok(crate::citations::render::text(m, &texts(path, m, limits)?))
 }
 
 /// The citations as a W3C Web Annotation collection (JSON-LD).
-pub fn w3c(path: &Path, m: &BundleManifest, limits: &Limits) -> Result<serde_json::Value> {
-    Ok(crate::citations::w3c::annotations(
-        m,
-        &texts(path, m, limits)?,
-    ))
+/// `ns` names the annotations (the bundle's identifier, or the notes
+/// bundle's when `m` is a view [`over_base`]).
+pub fn w3c(
+    path: &Path,
+    m: &BundleManifest,
+    limits: &Limits,
+    ns: &str,
+) -> Result<serde_json::Value> {
+    let texts = texts(path, m, limits)?;
+    Ok(crate::citations::w3c::annotations_in(m, &texts, ns))
 }
 
 /// The confusable scan of the statement and of each cited source, with

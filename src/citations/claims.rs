@@ -329,7 +329,8 @@ fn bind_passage(
             why: lc.why.clone().unwrap_or_default(),
         });
     }
-    let diff = (c.verdict() == Verdict::Contradicts && c.kind() == Kind::Verbatim)
+    // A parallel passage (another language) is shown, never compared.
+    let diff = (c.verdict() == Verdict::Contradicts && c.kind() == Kind::Verbatim && !p.parallel)
         .then(|| q.diff(&span.text));
     Ok(PassageRecord {
         source: p.source.clone(),

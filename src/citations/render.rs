@@ -28,7 +28,9 @@ const CONTEXT_LINE: usize = 160;
 pub fn text(m: &BundleManifest, texts: &Texts) -> String {
     let mut s = String::new();
     let ok = vec![true; m.citations.len()];
+    // An archivist's notes (base set) cover the quotations they choose.
     let cov = (!texts.statement.is_empty()
+        && m.base.is_none()
         && m.format_version != crate::manifest::FORMAT_VERSION_1)
         .then(|| {
             let spans: Vec<_> = m

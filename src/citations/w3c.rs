@@ -26,20 +26,27 @@ pub const CONTEXT: usize = 32;
 /// The collection for manifest `m`; `texts` gives the prefixes and suffixes
 /// (a file missing from it gets a selector without them).
 pub fn annotations(m: &BundleManifest, texts: &Texts) -> Value {
+    annotations_in(m, texts, &m.bundle.identifier)
+}
+
+/// [`annotations`], with the collection's and annotations' ids under
+/// `ns`: an archivist's notes bundle's identifier, when its citations
+/// target the texts of the base `m` describes.
+pub fn annotations_in(m: &BundleManifest, texts: &Texts, ns: &str) -> Value {
     let base = &m.bundle.identifier;
     let items: Vec<Value> = m
         .citations
         .iter()
-        .map(|c| annotation(base, c, texts))
+        .map(|c| annotation(base, ns, c, texts))
         .collect();
     json!({
         "@context": "http://www.w3.org/ns/anno.jsonld",
-        "id": format!("{base}#citations"),
+        "id": format!("{ns}#citations"),
         "type": "AnnotationCollection",
         "label": format!("Citations of {}", m.statement.as_ref().map_or("the statement", |s| s.title.as_str())),
         "total": items.len(),
         "first": {
-            "id": format!("{base}#citations-page-1"),
+            "id": format!("{ns}#citations-page-1"),
             "type": "AnnotationPage",
             "startIndex": 0,
             "items": items,
@@ -47,7 +54,7 @@ pub fn annotations(m: &BundleManifest, texts: &Texts) -> Value {
     })
 }
 
-fn annotation(base: &str, c: &Claim, texts: &Texts) -> Value {
+fn annotation(base: &str, ns: &str, c: &Claim, texts: &Texts) -> Value {
     let mut targets = vec![target(
         base,
         &texts.statement_path,
@@ -72,7 +79,7 @@ fn annotation(base: &str, c: &Claim, texts: &Texts) -> Value {
         bodies.push(json!({ "type": "TextualBody", "purpose": "commenting", "value": note }));
     }
     json!({
-        "id": format!("{base}#citation-{}", c.id),
+        "id": format!("{ns}#citation-{}", c.id),
         "type": "Annotation",
         "motivation": "assessing",
         "body": bodies,

@@ -25,6 +25,9 @@ pub struct AnnotateArgs {
     /// The notes bundle to write.
     #[arg(short = 'o', long, value_name = "NOTES.zip")]
     output: PathBuf,
+    /// Make these the next version of earlier notes OLD.zip (same identifier, version + 1).
+    #[arg(long, value_name = "OLD.zip")]
+    supersedes: Option<PathBuf>,
     /// Keys trusted to have signed the base (it is annotated, with a warning, if none did).
     #[command(flatten)]
     trust: super::TrustArgs,
@@ -44,6 +47,15 @@ pub fn run(a: AnnotateArgs) -> Result<i32> {
         Overwrite::Refuse
     };
     docseal::output::check_destination(&a.output, overwrite)?;
+    if let Some(old) = &a.supersedes {
+        if docseal::output::same_file(old, &a.output) {
+            return Err(docseal::error::Error::Usage(format!(
+                "{}: --supersedes and --output are the same file; writing the new version \
+                 there would destroy the one it supersedes (even with --force)",
+                a.output.display()
+            )));
+        }
+    }
     let verify = super::load_trusted(&a.trust)?;
     let created = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) => docseal::time::parse_epoch(&v).map_err(docseal::error::Error::Usage)?,
@@ -52,6 +64,11 @@ pub fn run(a: AnnotateArgs) -> Result<i32> {
     let key_path = super::keyfiles::secret_key_path(a.secret_key.as_deref())?;
     let key = super::keyfiles::load_secret_key(&key_path)?;
     super::signals::install();
+    let supersedes = a
+        .supersedes
+        .as_deref()
+        .map(docseal::pack::previous_version)
+        .transpose()?;
     let opts = AnnotateOptions {
         base: &a.base,
         notes: &a.notes,
@@ -59,6 +76,7 @@ pub fn run(a: AnnotateArgs) -> Result<i32> {
         overwrite,
         created,
         verify: &verify,
+        supersedes,
     };
     let s = docseal::annotate::annotate(&opts, &key)?;
     let esc = docseal::report::escape;
@@ -67,13 +85,14 @@ pub fn run(a: AnnotateArgs) -> Result<i32> {
     }
     if !a.quiet {
         eprintln!(
-            "docseal: wrote the notes on {} version {} (tag manifest {}) into {}: {} citations, {} version 1, signed by {}",
+            "docseal: wrote the notes on {} version {} (tag manifest {}) into {}: {} citations, {} version {}, signed by {}",
             s.base.identifier,
             s.base.version,
             s.base.tagmanifest_sha256.get(..16).unwrap_or_default(),
             esc(&a.output.display().to_string()),
             s.citations,
             s.identifier,
+            s.version,
             s.key_id
         );
     }

@@ -7,7 +7,7 @@ pub const EXIT_CODES: &[(&str, &str)] = &[
     ("0", "success; a verified bundle is valid"),
     (
         "1",
-        "bundle rejected: content damaged, altered or malformed; or a rollback, fork, other lineage or new signer (--not-older-than, --same-signers)",
+        "bundle rejected: content damaged, altered or malformed; or a rollback, fork, other lineage or new signer (--not-older-than, --same-signers); or notes about another bundle (--base, --with)",
     ),
     (
         "2",
@@ -29,11 +29,11 @@ pub const EXIT_CODES: &[(&str, &str)] = &[
 pub const ENVIRONMENT: &[(&str, &str)] = &[
     (
         "DOCSEAL_PASSPHRASE",
-        "passphrase of an encrypted secret key (keygen, pack, sign), instead of the terminal prompt",
+        "passphrase of an encrypted secret key (keygen, pack, sign, annotate), instead of the terminal prompt",
     ),
     (
         "DOCSEAL_SECRET_KEY",
-        "secret key file when --secret-key is not given (keygen, pack, sign)",
+        "secret key file when --secret-key is not given (keygen, pack, sign, annotate)",
     ),
     (
         "DOCSEAL_HOME",
@@ -41,7 +41,7 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     (
         "SOURCE_DATE_EPOCH",
-        "pack time in Unix seconds, for reproducible bundles (default: the clock)",
+        "pack (and annotate) time in Unix seconds, for reproducible bundles (default: the clock)",
     ),
     (
         "NO_COLOR",

@@ -20,6 +20,10 @@ pub struct ListArgs {
     /// With --citations: `w3c` prints them as W3C Web Annotations (JSON-LD).
     #[arg(long, value_name = "FORMAT", value_parser = ["w3c"], requires = "citations")]
     format: Option<String>,
+    /// With --citations, for an archivist's notes bundle: show its citations
+    /// in the context of the bundle they are about (named by its digest).
+    #[arg(long, value_name = "BASE.zip", requires = "citations")]
+    base: Option<PathBuf>,
     /// Also verify with these trusted keys (then the exit code is verify's).
     #[command(flatten)]
     trust: super::TrustArgs,
@@ -35,8 +39,17 @@ pub fn run(a: ListArgs) -> Result<i32> {
     } else {
         None
     };
+    // The texts the citations address: the bundle's own, or its base's.
+    let (texts_at, cited) = match &a.base {
+        Some(base) => (
+            base.as_path(),
+            docseal::list_citations::over_base(base, &listing.manifest, &limits)?,
+        ),
+        None => (a.bundle.as_path(), listing.manifest.clone()),
+    };
     if a.format.as_deref() == Some("w3c") {
-        let doc = docseal::list_citations::w3c(&a.bundle, &listing.manifest, &limits)?;
+        let ns = &listing.manifest.bundle.identifier;
+        let doc = docseal::list_citations::w3c(texts_at, &cited, &limits, ns)?;
         super::print_out(&docseal::escape::to_json_pretty(&doc))?;
     } else if a.json {
         let doc = docseal::list::ListReport {
@@ -50,11 +63,13 @@ pub fn run(a: ListArgs) -> Result<i32> {
     } else {
         let mut s = docseal::list::list_text(&listing, false, report.is_none());
         if a.citations {
-            s.push_str(&docseal::list_citations::text(
-                &a.bundle,
-                &listing.manifest,
-                &limits,
-            )?);
+            if listing.manifest.base.is_some() && a.base.is_none() {
+                s.push_str(
+                    "the statement and sources these notes cite are the base's: \
+                     give --base BASE.zip to show them in context\n",
+                );
+            }
+            s.push_str(&docseal::list_citations::text(texts_at, &cited, &limits)?);
         }
         if let Some(r) = &report {
             s.push_str(&docseal::render::verify_text(r, Default::default()));

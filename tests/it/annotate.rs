@@ -337,3 +337,278 @@ fn tagmanifest(bundle: &[u8]) -> Vec<u8> {
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
+
+#[test]
+fn list_shows_the_notes_in_the_context_of_their_base() {
+    let f = setup();
+    annotate(&f, "NOTES.toml", "notes.zip").expect(0);
+    let (notes, base) = (f.p("notes.zip"), f.p("base.zip"));
+    let r = docseal(&["list", &notes]).expect(0);
+    assert!(r.stdout.contains("notes on   "), "{}", r.stdout);
+    let r = docseal(&["list", &notes, "--citations"]).expect(0);
+    assert!(r.stdout.contains("give --base BASE.zip"), "{}", r.stdout);
+    let r = docseal(&["list", &notes, "--citations", "--base", &base]).expect(0);
+    let out = &r.stdout;
+    // The statement's sentence with the words marked, and no coverage claim:
+    // notes cover what they choose.
+    assert!(out.contains("⟦The Convention applies⟧"), "{out}");
+    assert!(out.contains("⟦The Convention shall also apply⟧"), "{out}");
+    assert!(!out.contains("not accounted for"), "{out}");
+    let j = docseal(&[
+        "list",
+        &notes,
+        "--citations",
+        "--base",
+        &base,
+        "--format",
+        "w3c",
+    ])
+    .expect(0)
+    .json();
+    let listed = docseal(&["list", &notes, "--json"]).expect(0).json();
+    let ns = listed["listing"]["manifest"]["bundle"]["identifier"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let base_id = docseal(&["list", &base, "--json"]).expect(0).json()["listing"]["manifest"]
+        ["bundle"]["identifier"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!ns.is_empty() && ns != base_id, "{listed}");
+    let statement = fs::read_to_string(f.path("in/statement.txt")).unwrap();
+    let items = j["first"]["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    for a in items {
+        assert!(
+            a["id"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{ns}#citation-")),
+            "{a}"
+        );
+        let t = &a["target"][0];
+        assert_eq!(t["partOf"], base_id.as_str());
+        let exact = t["selector"][0]["exact"].as_str().unwrap();
+        let prefix = t["selector"][0]["prefix"].as_str().unwrap();
+        assert!(statement.contains(&format!("{prefix}{exact}")), "{t}");
+    }
+    // Another base is refused by its digest.
+    f.pack_a_day_later("later.zip");
+    let r = docseal(&["list", &notes, "--citations", "--base", &f.p("later.zip")]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("is not the bundle these notes are about"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn notes_have_a_lineage_of_their_own() {
+    let f = setup();
+    annotate(&f, "NOTES.toml", "notes.zip").expect(0);
+    // Corrected notes on a newer base: the same lineage, version 2.
+    f.pack_a_day_later("later.zip");
+    let (bob, alice) = (f.p("bob.pub"), f.p("alice.pub"));
+    docseal(&[
+        "annotate",
+        &f.p("later.zip"),
+        &f.p("NOTES.toml"),
+        "-s",
+        &f.p("bob.key"),
+        "--supersedes",
+        &f.p("notes.zip"),
+        "-o",
+        &f.p("notes2.zip"),
+        "-q",
+    ])
+    .expect(0);
+    let h = docseal(&[
+        "history",
+        &f.p("notes.zip"),
+        &f.p("notes2.zip"),
+        "-p",
+        &bob,
+        "--json",
+    ])
+    .expect(0)
+    .json();
+    assert_eq!(h["versions"].as_array().map(Vec::len), Some(2), "{h}");
+    docseal(&[
+        "verify",
+        &f.p("notes.zip"),
+        "-p",
+        &bob,
+        "--not-older-than",
+        &f.p("notes2.zip"),
+        "-q",
+    ])
+    .expect(1);
+    docseal(&[
+        "verify",
+        &f.p("notes2.zip"),
+        "--base",
+        &f.p("later.zip"),
+        "-p",
+        &bob,
+        "-p",
+        &alice,
+        "-q",
+    ])
+    .expect(0);
+    // A statement bundle is no notes lineage, and the old notes are never overwritten.
+    let r = docseal(&[
+        "annotate",
+        &f.p("later.zip"),
+        &f.p("NOTES.toml"),
+        "-s",
+        &f.p("bob.key"),
+        "--supersedes",
+        &f.p("base.zip"),
+        "-o",
+        &f.p("x.zip"),
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("not an archivist's notes bundle"),
+        "{}",
+        r.stderr
+    );
+    let r = docseal(&[
+        "annotate",
+        &f.p("later.zip"),
+        &f.p("NOTES.toml"),
+        "-s",
+        &f.p("bob.key"),
+        "--supersedes",
+        &f.p("notes.zip"),
+        "-o",
+        &f.p("notes.zip"),
+        "--force",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+/// Rewrites the notes bundle's docseal.json with `edit` and signs it again
+/// with bob's key, as a dishonest archivist could.
+fn re_signed_notes(f: &Fixture, notes: &[u8], edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
+    let mut entries = zip_contents(notes);
+    let root = String::from_utf8(entries[0].0.clone())
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let get = |entries: &Vec<(Vec<u8>, Vec<u8>)>, rel: &str| {
+        entries
+            .iter()
+            .find(|(n, _)| *n == format!("{root}/{rel}").into_bytes())
+            .unwrap()
+            .1
+            .clone()
+    };
+    let mut j: serde_json::Value = serde_json::from_slice(&get(&entries, "docseal.json")).unwrap();
+    edit(&mut j);
+    let m = docseal::manifest::BundleManifest::parse(&serde_json::to_vec(&j).unwrap()).unwrap();
+    let json = m.to_bytes();
+    let mut tm = docseal::bagit::Manifest::parse(&get(&entries, "tagmanifest-sha256.txt")).unwrap();
+    for (p, d) in tm.entries.iter_mut() {
+        if p.as_str() == "docseal.json" {
+            *d = Sha256::digest(&json).into();
+        }
+    }
+    let tm = tm.to_text().into_bytes();
+    let key = docseal::keys::read_secret_key(&f.path("bob.key"), &mut || {
+        Err(docseal::error::Error::Usage("no passphrase".into()))
+    })
+    .unwrap();
+    let id = key.key_id();
+    let sig = key
+        .sign(
+            &tm,
+            &m.trusted_comment(),
+            &docseal::bundle::signature_untrusted_comment(id),
+        )
+        .unwrap();
+    for (name, data) in entries.iter_mut() {
+        let rel = String::from_utf8(name.clone()).unwrap();
+        let rel = rel.split_once('/').unwrap().1.to_owned();
+        if rel == "docseal.json" {
+            *data = json.clone();
+        } else if rel == "tagmanifest-sha256.txt" {
+            *data = tm.clone();
+        } else if rel == docseal::bundle::signature_file(id) {
+            *data = sig.to_file_text().into_bytes();
+        }
+    }
+    raw_zip(&entries)
+}
+
+#[test]
+fn a_validly_signed_but_false_record_in_the_notes_fails_against_the_base() {
+    let f = setup();
+    annotate(&f, "NOTES.toml", "notes.zip").expect(0);
+    let notes = fs::read(f.path("notes.zip")).unwrap();
+    assert_eq!(
+        re_signed_notes(&f, &notes, |_| {}),
+        notes,
+        "the rebuild is faithful"
+    );
+    let (alice, bob, base) = (f.p("alice.pub"), f.p("bob.pub"), f.p("base.zip"));
+    // The archivist claims the source says other words at the same place.
+    let lying = re_signed_notes(&f, &notes, |j| {
+        let p = &mut j["citations"][0]["passages"][0];
+        p["exact"] = "The Convention shall never apply".into();
+        p["span"]["text"] = "The Convention shall never apply".into();
+    });
+    fs::write(f.path("lying.zip"), &lying).unwrap();
+    // Alone, its own bytes and signature are fine: the citations were not checked.
+    docseal(&["verify", &f.p("lying.zip"), "-p", &bob, "-q"]).expect(0);
+    let j = docseal(&[
+        "verify",
+        &f.p("lying.zip"),
+        "--base",
+        &base,
+        "-p",
+        &alice,
+        "-p",
+        &bob,
+        "--json",
+    ])
+    .expect(1)
+    .json();
+    assert_eq!(j["verdict"], "invalid");
+    assert_eq!(j["author"]["verdict"], "valid");
+    let a = &j["archivist"];
+    assert_eq!(a["signatures"][0]["status"], "valid-trusted");
+    assert_eq!(a["citations"][0]["ok"], false, "{a:#}");
+    assert!(
+        codes(a).iter().any(|c| c.starts_with("citation.")),
+        "{:?}",
+        codes(a)
+    );
+    // A record pointing at a source the base does not have.
+    let missing = re_signed_notes(&f, &notes, |j| {
+        j["citations"][1]["passages"][0]["source"] = "nowhere".into();
+    });
+    fs::write(f.path("missing.zip"), &missing).unwrap();
+    let j = docseal(&[
+        "verify",
+        &f.p("missing.zip"),
+        "--base",
+        &base,
+        "-p",
+        &alice,
+        "-p",
+        &bob,
+        "--json",
+    ])
+    .expect(1)
+    .json();
+    assert!(
+        codes(&j["archivist"]).contains(&"citation.source-missing".to_owned()),
+        "{:?}",
+        codes(&j["archivist"])
+    );
+}

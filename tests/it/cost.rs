@@ -108,3 +108,80 @@ fn many_citations_over_a_large_source_and_many_confusables_stay_bounded() {
         .stdout
         .contains("[3000] c2999 — reference, verdict: supports"));
 }
+
+/// `history` of two versions whose large statements differ everywhere: the
+/// word diff meets its deadline or falls back to lines, within the same
+/// limits, and both versions' verification and the diff still complete.
+#[test]
+fn history_of_two_large_unlike_statements_stays_bounded() {
+    if !require("prlimit") {
+        return;
+    }
+    let f = Fixture::new();
+    // ~900 KB of words each (under the word-diff cap, so the word diff and
+    // its deadline are what is exercised), no two lines alike across versions.
+    let text = |seed: u64| {
+        let mut s = String::new();
+        let mut x = seed;
+        for i in 0..90_000u64 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let _ = write!(s, "w{:x} ", x >> 40);
+            if i % 12 == 11 {
+                s.push('\n');
+            }
+        }
+        s
+    };
+    let dir = f.path("big");
+    fs::create_dir_all(&dir).unwrap();
+    let description = "[bundle]\nname = \"big\"\n[statement]\npath = \"statement.txt\"\ntitle = \"S\"\nauthors = []\n";
+    fs::write(dir.join("docseal.toml"), description).unwrap();
+    fs::write(dir.join("statement.txt"), text(1)).unwrap();
+    let (key, pubkey) = (f.p("alice.key"), f.p("alice.pub"));
+    limited(&["pack", &f.p("big"), "-q", "-s", &key, "-o", &f.p("v1.zip")]).expect(0);
+    fs::write(dir.join("statement.txt"), text(2)).unwrap();
+    limited(&[
+        "pack",
+        &f.p("big"),
+        "-q",
+        "-s",
+        &key,
+        "--supersedes",
+        &f.p("v1.zip"),
+        "-o",
+        &f.p("v2.zip"),
+    ])
+    .expect(0);
+    let started = std::time::Instant::now();
+    let r = limited(&[
+        "history",
+        &f.p("v1.zip"),
+        &f.p("v2.zip"),
+        "-p",
+        &pubkey,
+        "--json",
+    ])
+    .expect(0);
+    let j = r.json();
+    let diff = j["changes"][0]["statement_diff"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        !diff.is_empty(),
+        "the statement change is shown: {}",
+        &r.stdout[..r.stdout.len().min(2000)]
+    );
+    // The report is bounded by the texts, not by the algorithm's cost.
+    assert!(
+        r.stdout.len() < 8 << 20,
+        "{} bytes of report",
+        r.stdout.len()
+    );
+    eprintln!(
+        "history of two 900 KB statements: {:?}, report {} bytes",
+        started.elapsed(),
+        r.stdout.len()
+    );
+}

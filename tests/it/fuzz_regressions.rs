@@ -140,12 +140,21 @@ fn replay_description(data: &[u8]) -> bool {
         return false;
     };
     let _ = Description::default_title(text);
+    // As the fuzz target: the text is also tried as an archivist's NOTES.toml.
+    let notes = match docseal::description::NotesFile::parse_all(text) {
+        Ok(n) => {
+            assert!(n.notes.title.as_deref().is_some_and(|t| !t.is_empty()));
+            let _ = n.against(None, Vec::new());
+            true
+        }
+        Err(_) => false,
+    };
     match Description::parse(text) {
         Ok(d) => {
             assert_eq!(d.validate(), Ok(()));
             true
         }
-        Err(_) => false,
+        Err(_) => notes,
     }
 }
 

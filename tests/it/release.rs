@@ -200,3 +200,55 @@ fn the_text_report_of_release_v2_is_exactly_the_snapshot() {
     let readme = fs::read_to_string(repo("README.md")).unwrap();
     assert!(readme.contains(&text), "README's report is not today's");
 }
+
+/// The archivist's notes published beside v2: about v2 exactly, valid with
+/// the project keys, carrying the notes file of the repository byte for byte.
+#[test]
+fn the_published_notes_are_about_release_v2_and_verify_beside_it() {
+    let keys = repo("keys").display().to_string();
+    let notes = repo("releases/belarus-occupation-statement-v2.notes.zip");
+    let v2 = repo("releases/belarus-occupation-statement-v2.zip")
+        .display()
+        .to_string();
+    let v1 = repo("releases/belarus-occupation-statement-v1.zip")
+        .display()
+        .to_string();
+    let n = notes.display().to_string();
+    let j = docseal(&["verify", &n, "--base", &v2, "--keyring", &keys, "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(j["verdict"], "valid");
+    let a = &j["archivist"];
+    let ids: Vec<&str> = a["citations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 10, "{ids:?}");
+    assert!(
+        ids.contains(&"friendship-treaty-signed-17-july")
+            && ids.contains(&"art43-not-about-sovereignty")
+    );
+    assert!(a["citations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["ok"] == true));
+    assert_ne!(
+        a["identity"]["identifier"],
+        j["author"]["identity"]["identifier"]
+    );
+    docseal(&["verify", &v2, "--with", &n, "--keyring", &keys, "-q"]).expect(0);
+    docseal(&["verify", &n, "--base", &v1, "--keyring", &keys, "-q"]).expect(1);
+    let carried = zip_contents(&std::fs::read(&notes).unwrap())
+        .into_iter()
+        .find(|(name, _)| name.ends_with(b"/data/notes.toml"))
+        .unwrap()
+        .1;
+    let toml = std::fs::read(repo("releases/belarus-occupation-statement-v2.notes.toml")).unwrap();
+    assert_eq!(
+        carried, toml,
+        "the notes file in the repository is the one published"
+    );
+}
