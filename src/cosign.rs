@@ -7,7 +7,11 @@
 //! signature made by stock `minisign -S` over the extracted tag manifest is
 //! accepted too, provided its trusted comment binds this bundle; its
 //! untrusted comment is rewritten to docseal's canonical one (it is not
-//! signed, so this changes nothing a signature covers).
+//! signed, so this changes nothing a signature covers). With
+//! `--allow-repacked` a re-zipped bundle (another tool's zip, a Finder
+//! zip, a zip without its top folder) is verified leniently and written
+//! back as the canonical zip; whatever verification set aside (litter,
+//! tag files other tools added) is left out, and listed.
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -41,30 +45,40 @@ pub enum CoSigner<'a> {
     },
 }
 
+/// What a co-signature wrote.
+#[derive(Clone, Debug)]
+pub struct CoSigned {
+    /// The new signer's key id.
+    pub key_id: KeyId,
+    /// What the input held that is not part of the signed bundle and was
+    /// not written (file-manager litter, tag files added by other tools),
+    /// as verification reported it (docs/FORMAT.md §6.2).
+    pub left_out: Vec<String>,
+}
+
 /// Adds a signature to `bundle_path`, writing the result to `output`
-/// (which may be the bundle itself). Returns the new signer's key id.
+/// (which may be the bundle itself) as a canonical zip. With
+/// `allow_repacked`, a re-zipped bundle is verified leniently (as
+/// `verify --allow-repacked` does) and its content rewritten canonically.
 pub fn sign(
     bundle_path: &Path,
     signer: CoSigner,
     output: &Path,
     overwrite: Overwrite,
     tsa: &[String],
-) -> Result<KeyId> {
-    let verified = verify::verify(bundle_path, &VerifyOptions::default(), &Silent)?;
+    allow_repacked: bool,
+) -> Result<CoSigned> {
+    let opts = VerifyOptions {
+        allow_repacked,
+        ..VerifyOptions::default()
+    };
+    let verified = verify::verify(bundle_path, &opts, &Silent)?;
     let bad = |problem: String| Error::Bundle {
         path: bundle_path.to_path_buf(),
         problem,
     };
     if verified.report.verdict == Verdict::Invalid {
-        let first = verified
-            .report
-            .findings
-            .first()
-            .map(|f| format!("[{}] {}", f.code, f.message))
-            .unwrap_or_default();
-        return Err(bad(format!(
-            "does not verify, refusing to sign it: {first}"
-        )));
+        return Err(bad(refusal(&verified.report)));
     }
     let (Some(b), Some(m)) = (verified.bundle, verified.manifest) else {
         return Err(bad("cannot be read as a docseal bundle".into()));
@@ -105,7 +119,32 @@ pub fn sign(
         extra.push((bundle::signer_key_file(id), k.to_file_text().into_bytes()));
     }
     rewrite(&b, root_name(&b, &m.bundle.name), extra, output, overwrite)?;
-    Ok(id)
+    let mut left_out = b.litter.clone();
+    left_out.extend(b.left_out.iter().map(|f| f.rel.clone()));
+    Ok(CoSigned {
+        key_id: id,
+        left_out,
+    })
+}
+
+/// Why a bundle that does not verify is not signed: its first error, and
+/// for a re-zipped bundle how to sign it anyway.
+fn refusal(r: &crate::report::Report) -> String {
+    let first = r
+        .findings
+        .first()
+        .map(|f| format!("[{}] {}", f.code, f.message))
+        .unwrap_or_default();
+    let rezipped = r
+        .findings
+        .iter()
+        .any(|f| f.code == crate::verify::container::REZIPPED);
+    let how = if rezipped {
+        "; it was re-packed by another tool: sign --allow-repacked checks its content and writes docseal's canonical zip"
+    } else {
+        ""
+    };
+    format!("does not verify, refusing to sign it: {first}{how}")
 }
 
 /// Checks a signature made elsewhere and gives it docseal's canonical untrusted comment.

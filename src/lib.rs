@@ -51,6 +51,7 @@ pub mod keys;
 pub mod list;
 #[cfg(feature = "cli")]
 pub mod list_citations;
+pub mod litter;
 pub mod manifest;
 pub mod minisign;
 #[cfg(feature = "cli")]

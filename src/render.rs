@@ -207,6 +207,7 @@ fn summary_lines(r: &Report, out: &mut Vec<String>) {
             }
         }
     }
+    out.extend(crate::verify::tolerated::summary_lines(r));
     let count = |s: Severity| r.findings.iter().filter(|f| f.severity == s).count();
     let (e, w, n) = (
         count(Severity::Error),

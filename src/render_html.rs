@@ -96,6 +96,10 @@ pub fn verify_html(r: &Report) -> String {
             esc(&f.code)
         );
     }
+    if let (n @ 1.., _) = crate::verify::tolerated::counts(r) {
+        let words = crate::verify::tolerated::ignored_words(n);
+        let _ = write!(h, "<li>{}</li>", esc(&words));
+    }
     h.push_str("</ul>\n<h2>Documents</h2><table><tr><th>Title</th><th>Role</th><th>Bytes</th><th>SHA-256</th><th>Intact</th></tr>");
     for f in &r.files {
         let _ = write!(

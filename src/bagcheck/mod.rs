@@ -27,7 +27,7 @@ pub mod content;
 pub mod declaration;
 pub mod digest;
 pub mod fetch;
-mod findings;
+pub(crate) mod findings;
 pub mod info;
 pub mod manifest;
 pub mod paths;

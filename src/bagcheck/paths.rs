@@ -125,13 +125,9 @@ fn percent_decode(raw: &str, percent_too: bool) -> String {
 }
 
 /// File-manager litter: names that Finder, Explorer and their kin create
-/// by themselves (exact names only; the same list as `docs/FORMAT.md`).
+/// by themselves (exact names only; [`crate::litter`] holds the list).
 pub fn is_system_file(path: &str) -> bool {
-    let mut segs = path.split('/');
-    let last = path.rsplit('/').next().unwrap_or(path);
-    segs.any(|s| s == "__MACOSX")
-        || matches!(last, ".DS_Store" | "Thumbs.db" | "desktop.ini")
-        || last.starts_with("._")
+    crate::litter::by_name(path).is_some()
 }
 
 #[cfg(test)]

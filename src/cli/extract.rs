@@ -50,6 +50,13 @@ pub fn run(a: ExtractArgs) -> Result<i32> {
         return Ok(report.verdict.exit_code());
     }
     if !a.quiet {
+        let aside = docseal::verify::tolerated::set_aside(&report);
+        if !aside.is_empty() {
+            eprintln!(
+                "docseal: left out {} files that are not part of the signed bundle (see verify)",
+                aside.len()
+            );
+        }
         eprintln!(
             "docseal: verified and extracted {} files into {}",
             report.files.len(),

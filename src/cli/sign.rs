@@ -47,6 +47,10 @@ pub struct SignArgs {
     /// Timestamp the new signature with this RFC 3161 authority (repeatable).
     #[arg(long = "tsa", value_name = "URL")]
     tsa: Vec<String>,
+    /// Accept a re-zipped bundle whose content verifies (as verify --allow-repacked
+    /// does); the co-signed bundle is written as docseal's canonical zip.
+    #[arg(long)]
+    allow_repacked: bool,
     /// Replace an existing --output.
     #[arg(short = 'f', long)]
     force: bool,
@@ -76,7 +80,7 @@ pub fn run(a: SignArgs) -> Result<i32> {
         ),
         None => (a.bundle.clone(), Overwrite::Replace),
     };
-    let id = if let Some(path) = &a.minisig {
+    let signed = if let Some(path) = &a.minisig {
         let loaded = docseal::keys::load_signature(path)?;
         super::keyfiles::print_notes(path, &loaded.notes);
         let key = match (&a.public_key, &a.public_key_string) {
@@ -99,15 +103,29 @@ pub fn run(a: SignArgs) -> Result<i32> {
             &output,
             overwrite,
             &a.tsa,
+            a.allow_repacked,
         )?
     } else {
         let path = super::keyfiles::secret_key_path(a.secret_key.as_deref())?;
         let key = super::keyfiles::load_secret_key(&path)?;
         // After the passphrase prompt, whose terminal state a signal must not strand.
         super::signals::install();
-        cosign::sign(&a.bundle, CoSigner::Key(&key), &output, overwrite, &a.tsa)?
+        let k = CoSigner::Key(&key);
+        cosign::sign(&a.bundle, k, &output, overwrite, &a.tsa, a.allow_repacked)?
     };
+    let id = signed.key_id;
     if !a.quiet {
+        if let [first, rest @ ..] = signed.left_out.as_slice() {
+            let more = if rest.is_empty() {
+                String::new()
+            } else {
+                format!(" and {} more", rest.len())
+            };
+            eprintln!(
+                "docseal: left out {}{more}: not part of the signed bundle",
+                docseal::report::escape(first)
+            );
+        }
         eprintln!(
             "docseal: added the signature of key {id}; wrote {}",
             output.display()

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use docseal::error::{Error, Result};
 use docseal::keys;
+use docseal::report::{Finding, Severity};
 use docseal::verify::{TrustedKey, VerifyOptions};
 
 /// Trusted keys, shared by verify, list, extract and history.
@@ -28,7 +29,8 @@ pub struct TrustArgs {
     /// How many distinct trusted keys must have signed.
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
     pub threshold: u16,
-    /// Accept a re-zipped bundle whose content and signatures verify (the report says so).
+    /// Accept a re-zipped bundle (zip -r, 7z, bsdtar, Finder's Compress, or without its
+    /// top folder) whose content and signatures verify (the report says what it tolerated).
     #[arg(long)]
     pub allow_repacked: bool,
 }
@@ -41,20 +43,22 @@ impl TrustArgs {
 }
 
 /// Loads the trusted keys, printing warnings (skipped keyring files) and
-/// notes (tolerances in key files) on stderr.
+/// notes (tolerances in key files) on stderr; the report carries them too
+/// ([`VerifyOptions::input_findings`]).
 pub fn load_trusted(t: &TrustArgs) -> Result<VerifyOptions> {
     load_trusted_with_warnings(t).map(|(opts, _)| opts)
 }
 
 /// Loads the trusted keys named by `-p`, `-P` and `--keyring`. Prints each
 /// warning and note on stderr and returns them (one line each, naming the
-/// file, without the `docseal: warning: ` prefix) for the report to carry.
+/// file, without the `docseal: warning: ` prefix); the options carry them
+/// as findings (`key.keyring-skipped`, `key.tolerated`) for the report.
 pub fn load_trusted_with_warnings(t: &TrustArgs) -> Result<(VerifyOptions, Vec<String>)> {
     let mut trusted = Vec::new();
-    let mut warnings = Vec::new();
+    let mut found = Vec::new();
     for p in &t.public_keys {
         let loaded = keys::load_public_key(p)?;
-        note_all(p, &loaded.notes, &mut warnings);
+        note_all(p, &loaded.notes, &mut found);
         trusted.push(TrustedKey::from_file(
             loaded.value,
             &p.display().to_string(),
@@ -69,8 +73,9 @@ pub fn load_trusted_with_warnings(t: &TrustArgs) -> Result<(VerifyOptions, Vec<S
         });
     }
     if let Some(dir) = &t.keyring {
-        load_keyring(dir, &mut trusted, &mut warnings)?;
+        load_keyring(dir, &mut trusted, &mut found)?;
     }
+    let warnings = found.iter().map(|f| f.message.clone()).collect();
     let opts = VerifyOptions {
         trusted,
         threshold: usize::from(t.threshold),
@@ -79,6 +84,7 @@ pub fn load_trusted_with_warnings(t: &TrustArgs) -> Result<(VerifyOptions, Vec<S
         not_older_than: None,
         same_signers: false,
         timestamps: Default::default(),
+        input_findings: found,
     };
     Ok((opts, warnings))
 }
@@ -86,17 +92,14 @@ pub fn load_trusted_with_warnings(t: &TrustArgs) -> Result<(VerifyOptions, Vec<S
 /// Adds every good `.pub` file of `dir`, in name order; a file that cannot
 /// be read or parsed is skipped with a warning. A keyring with no usable
 /// key at all is an error: verifying against nothing is never meant.
-fn load_keyring(
-    dir: &Path,
-    trusted: &mut Vec<TrustedKey>,
-    warnings: &mut Vec<String>,
-) -> Result<()> {
+fn load_keyring(dir: &Path, trusted: &mut Vec<TrustedKey>, found: &mut Vec<Finding>) -> Result<()> {
     let mut ring = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, "list the keyring", e))? {
         match entry {
             Ok(e) => ring.push(e.path()),
-            Err(e) => warn(
-                warnings,
+            Err(e) => skipped(
+                found,
+                dir,
                 format!(
                     "{}: skipped an entry that cannot be listed: {e}",
                     dir.display()
@@ -113,13 +116,13 @@ fn load_keyring(
     for p in &ring {
         match keys::load_public_key(p) {
             Ok(loaded) => {
-                note_all(p, &loaded.notes, warnings);
+                note_all(p, &loaded.notes, found);
                 trusted.push(TrustedKey::from_file(
                     loaded.value,
                     &p.display().to_string(),
                 ));
             }
-            Err(e) => warn(warnings, format!("skipped: {e}")),
+            Err(e) => skipped(found, p, format!("skipped: {e}")),
         }
     }
     if trusted.len() == before {
@@ -134,14 +137,26 @@ fn load_keyring(
     Ok(())
 }
 
-/// Prints and keeps a warning.
-fn warn(warnings: &mut Vec<String>, w: String) {
+/// Prints and keeps the warning that a keyring file was skipped.
+fn skipped(found: &mut Vec<Finding>, path: &Path, w: String) {
     eprintln!("docseal: warning: {}", docseal::report::escape(&w));
-    warnings.push(w);
+    found.push(Finding::new(
+        Severity::Warning,
+        "key.keyring-skipped",
+        Some(path.display().to_string()),
+        w,
+    ));
 }
 
 /// Prints and keeps the tolerances of a key file.
-fn note_all(path: &Path, notes: &[String], warnings: &mut Vec<String>) {
+fn note_all(path: &Path, notes: &[String], found: &mut Vec<Finding>) {
     super::keyfiles::print_notes(path, notes);
-    warnings.extend(notes.iter().map(|n| format!("{}: {n}", path.display())));
+    found.extend(notes.iter().map(|n| {
+        Finding::new(
+            Severity::Info,
+            "key.tolerated",
+            Some(path.display().to_string()),
+            n.clone(),
+        )
+    }));
 }

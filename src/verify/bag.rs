@@ -23,6 +23,10 @@ pub struct Inventory {
     pub tags: BTreeMap<String, BagFile>,
     /// Files under `signatures/`.
     pub signatures: Vec<BagFile>,
+    /// File-manager litter, until the manifest says whether it is payload ([`super::tolerated`]).
+    pub system: Vec<(BagFile, crate::litter::Litter)>,
+    /// Files another tool added outside docseal's layout ([`super::tolerated`]).
+    pub added: Vec<BagFile>,
 }
 
 /// Sorts files into payload, tag files and signatures; checks names.
@@ -33,6 +37,9 @@ pub fn inventory(run: &mut Run<'_>, b: &OpenBundle) -> Inventory {
         match BagPath::new(&f.rel) {
             Ok(p) => paths.push(p),
             Err(e) => run.error("bag.bad-name", Some(f.rel.clone()), e.to_string()),
+        }
+        if super::tolerated::set_apart(&mut inv, b, f) {
+            continue;
         }
         if f.rel.starts_with("data/") {
             inv.payload.push(f.clone());

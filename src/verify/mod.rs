@@ -15,6 +15,7 @@
 //! answer. Only the file-system front end ([`verify`], with the `cli`
 //! feature) fails, when the path cannot be read at all.
 
+mod added;
 pub mod bag;
 pub mod container;
 pub mod history;
@@ -24,6 +25,7 @@ pub mod payload;
 pub mod run;
 pub mod signatures;
 pub mod tag_files;
+pub mod tolerated;
 pub mod verdict;
 
 #[cfg(feature = "cli")]
@@ -95,6 +97,10 @@ pub struct VerifyOptions {
     pub same_signers: bool,
     /// Pinned TSA certificates, and whether a trusted timestamp is required.
     pub timestamps: crate::timestamp::TsaTrust,
+    /// Findings about the verifier's own inputs, carried into the report:
+    /// a keyring file skipped (`key.keyring-skipped`), a key file read with
+    /// a tolerance (`key.tolerated`).
+    pub input_findings: Vec<crate::report::Finding>,
 }
 
 impl Default for VerifyOptions {
@@ -107,6 +113,7 @@ impl Default for VerifyOptions {
             not_older_than: None,
             same_signers: false,
             timestamps: Default::default(),
+            input_findings: Vec::new(),
         }
     }
 }
@@ -180,7 +187,7 @@ pub fn verify_opened(
     opts: &VerifyOptions,
 ) -> Verified {
     let mut run = run::Run::new(opts);
-    let bundle = match opened {
+    let mut bundle = match opened {
         Ok(b) => b,
         Err(e) => {
             container::open_failed(&mut run, e, ctx);
@@ -189,13 +196,16 @@ pub fn verify_opened(
         }
     };
     run.container = Some(bundle.kind);
-    let inv = bag::inventory(&mut run, &bundle);
+    tolerated::opened(&mut run, &bundle);
+    let mut inv = bag::inventory(&mut run, &bundle);
     container::check_order(&mut run, &bundle, &inv);
     let tags = tag_files::read(&mut run, &bundle, &inv);
     let manifest = manifest::check(&mut run, &tags);
     if let Some(m) = &manifest {
+        tolerated::name_root(&mut run, &mut bundle, m);
         bag::check_root(&mut run, &bundle, m);
     }
+    let leave_out = tolerated::settle(&mut run, &bundle, &mut inv, manifest.as_ref());
     run.ran("bag");
     signatures::check(&mut run, &bundle, &inv, &tags, manifest.as_ref());
     crate::verify_timestamps::check(&mut run, &bundle, &inv.signatures);
@@ -219,6 +229,7 @@ pub fn verify_opened(
     }
     let digest: Option<[u8; 32]> = tags.tagmanifest.as_ref().map(|b| Sha256::digest(b).into());
     history::check(&mut run, manifest.as_ref(), digest, ctx.reference);
+    bundle.leave_out(&leave_out);
     verdict::finish(run, ctx, Some(bundle), manifest, digest)
 }
 

@@ -49,7 +49,7 @@ impl<'a> Run<'a> {
         Run {
             opts,
             container: None,
-            findings: Vec::new(),
+            findings: opts.input_findings.clone(),
             signatures: Vec::new(),
             files: Vec::new(),
             citations: Vec::new(),

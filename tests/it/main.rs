@@ -11,6 +11,7 @@ mod cli;
 mod cosign;
 mod cost;
 mod differential;
+mod downloads;
 mod exit_codes;
 mod fuzz_regressions;
 mod hostile;

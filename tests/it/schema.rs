@@ -9,7 +9,7 @@ use std::process::Command;
 use crate::common::*;
 
 /// Whether Python's jsonschema is importable (required under CI).
-fn have_jsonschema() -> bool {
+pub fn have_jsonschema() -> bool {
     let ok = Command::new("python3")
         .args(["-c", "import jsonschema"])
         .output()
@@ -25,7 +25,7 @@ fn have_jsonschema() -> bool {
 }
 
 /// Runs the validator; (exit code, stderr).
-fn validate(schema: &str, docs: &[std::path::PathBuf]) -> (i32, String) {
+pub fn validate(schema: &str, docs: &[std::path::PathBuf]) -> (i32, String) {
     let root = env!("CARGO_MANIFEST_DIR");
     let o = Command::new("python3")
         .arg(format!("{root}/tests/schema_validate.py"))

@@ -9,7 +9,7 @@
 //! Under CI or `DOCSEAL_REQUIRE_PEERS=1` a missing reader fails the test.
 
 mod cases;
-mod readers;
+pub mod readers;
 mod zipbuild;
 
 use std::path::Path;

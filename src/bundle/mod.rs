@@ -6,6 +6,12 @@
 //! read from a zip (strictly or leniently, see [`crate::container`]) or from
 //! a folder someone unzipped. It decides nothing about validity beyond
 //! "can this be read as one bag": that is [`crate::verify`]'s job.
+//!
+//! Where the bag is: under the single top-level folder of a canonical zip;
+//! in a lenient zip also at the top, with Finder's `__MACOSX/` beside it
+//! (`repacked`, docs/FORMAT.md §6.2); in a folder, the folder itself or
+//! its one bag folder, file-manager litter beside it set aside (`folder`).
+//! What is set aside is listed ([`OpenBundle::litter`]), never read.
 
 use std::io::{self, Read};
 #[cfg(feature = "cli")]
@@ -147,7 +153,21 @@ pub struct OpenBundle {
     /// The bag's top-level folder name.
     pub root: String,
     /// Every file of the bag, in container order (zip) or sorted (folder).
+    /// After verification, only the signed bundle's files: see [`OpenBundle::left_out`].
     pub files: Vec<BagFile>,
+    /// File-manager litter beside the bag (a Finder zip's `__MACOSX/`
+    /// entries, a `__MACOSX` folder or `.DS_Store` beside the bag folder),
+    /// set aside on opening (lenient zips and folders only): never read,
+    /// extracted or signed. Names are relative to the zip's or folder's top.
+    pub litter: Vec<String>,
+    /// The zip holds the bag's contents without a top-level folder
+    /// (`--allow-repacked` only): `root` is then the manifest's
+    /// `bundle.name` once verification has read it, and empty before.
+    pub no_top_folder: bool,
+    /// Files of the bag that verification set aside from [`OpenBundle::files`]:
+    /// litter inside the bag and tag files other BagIt tools added, which
+    /// no signature covers (never extracted or co-signed).
+    pub left_out: Vec<BagFile>,
     backing: Backing,
 }
 
@@ -206,16 +226,17 @@ impl OpenBundle {
             .iter()
             .map(|e| (e.name.clone(), e.size))
             .collect();
-        let (root, files) = split_root(&names)?;
-        // Extractors create directory entries too: none may lie outside the bag.
-        let prefix = format!("{root}/");
-        if let Some(d) = zip.directories().iter().find(|d| !d.starts_with(&prefix)) {
-            return Err(OpenError::new(
-                "bag.no-single-root",
-                Some(d.clone()),
-                format!("directory entry is outside the top-level folder {root:?}"),
-            ));
-        }
+        let found = if lenient {
+            repacked::find_bag(&names, zip.directories())?
+        } else {
+            let (root, files) = split_root(names.iter().enumerate())?;
+            repacked::Found {
+                root,
+                files,
+                litter: Vec::new(),
+                no_top_folder: false,
+            }
+        };
         let kind = if lenient {
             ContainerKind::RepackedZip
         } else {
@@ -223,8 +244,11 @@ impl OpenBundle {
         };
         Ok(OpenBundle {
             kind,
-            root,
-            files,
+            root: found.root,
+            files: found.files,
+            litter: found.litter,
+            no_top_folder: found.no_top_folder,
+            left_out: Vec::new(),
             backing: Backing::Zip(zip),
         })
     }
@@ -271,14 +295,28 @@ impl OpenBundle {
                 .collect();
             (String::new(), files)
         } else {
-            split_root(&names)?
+            split_root(names.iter().enumerate())?
         };
         Ok(OpenBundle {
             kind: ContainerKind::RepackedZip,
             root,
             files,
+            litter: Vec::new(),
+            no_top_folder: false,
+            left_out: Vec::new(),
             backing: Backing::Zip(zip),
         })
+    }
+
+    /// Moves the files named in `rels` from [`OpenBundle::files`] to
+    /// [`OpenBundle::left_out`], so that whoever uses the verified bundle
+    /// (extract, sign) sees only the signed bundle.
+    pub fn leave_out(&mut self, rels: &std::collections::BTreeSet<String>) {
+        let (out, kept): (Vec<BagFile>, Vec<BagFile>) = std::mem::take(&mut self.files)
+            .into_iter()
+            .partition(|f| rels.contains(&f.rel));
+        self.files = kept;
+        self.left_out.extend(out);
     }
 
     /// The file with bag-relative name `rel`.
@@ -324,10 +362,12 @@ impl OpenBundle {
 }
 
 /// Splits `root/rel` names into the single root and the bag files.
-fn split_root(names: &[(String, u64)]) -> Result<(String, Vec<BagFile>), OpenError> {
+fn split_root<'a>(
+    names: impl Iterator<Item = (usize, &'a (String, u64))>,
+) -> Result<(String, Vec<BagFile>), OpenError> {
     let mut root: Option<&str> = None;
-    let mut files = Vec::with_capacity(names.len());
-    for (index, (name, size)) in names.iter().enumerate() {
+    let mut files = Vec::new();
+    for (index, (name, size)) in names {
         let Some((top, rel)) = name.split_once('/') else {
             return Err(OpenError::new(
                 "bag.no-single-root",
@@ -358,148 +398,8 @@ fn split_root(names: &[(String, u64)]) -> Result<(String, Vec<BagFile>), OpenErr
 
 /// Reading an unpacked bag from a folder (the CLI only: the browser has no folders).
 #[cfg(feature = "cli")]
-mod folder {
-    use std::fs;
-    use std::io;
-    use std::path::{Path, PathBuf};
-
-    use super::{Backing, BagFile, ContainerKind, OpenBundle, OpenError, BAGIT_TXT};
-    use crate::bagpath::BagPath;
-    use crate::container::Limits;
-
-    /// Which file names a folder walk accepts.
-    #[derive(Clone, Copy)]
-    pub(super) enum NameRule {
-        /// Only [`BagPath`]s: names docseal could have written.
-        BagPath,
-        /// Any UTF-8 name (for checking bags made by other tools).
-        AnyUtf8,
-    }
-
-    pub(super) fn open(path: &Path, limits: &Limits) -> Result<OpenBundle, OpenError> {
-        open_with(path, limits, NameRule::BagPath)
-    }
-
-    pub(super) fn open_with(
-        path: &Path,
-        limits: &Limits,
-        rule: NameRule,
-    ) -> Result<OpenBundle, OpenError> {
-        let root = if path.join(BAGIT_TXT).exists() {
-            path.to_path_buf()
-        } else {
-            single_subfolder(path)?
-        };
-        let name = root
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        let mut files = Vec::new();
-        walk(&root, &root, limits, rule, &mut files)?;
-        files.sort_by(|a, b| a.rel.cmp(&b.rel));
-        for (index, f) in files.iter_mut().enumerate() {
-            f.index = index;
-        }
-        Ok(OpenBundle {
-            kind: ContainerKind::Folder,
-            root: name,
-            files,
-            backing: Backing::Folder(root),
-        })
-    }
-
-    fn single_subfolder(path: &Path) -> Result<PathBuf, OpenError> {
-        let io_err = |e: io::Error| OpenError::new("io.read", None, format!("cannot list: {e}"));
-        let mut dirs = Vec::new();
-        for entry in fs::read_dir(path).map_err(io_err)? {
-            let entry = entry.map_err(io_err)?;
-            dirs.push(entry.path());
-        }
-        // A link to a folder elsewhere is not this folder's bag.
-        let real_dir = |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
-        match dirs.as_slice() {
-            [one] if real_dir(one) && one.join(BAGIT_TXT).exists() => Ok(one.clone()),
-            _ => Err(OpenError::new(
-                "bag.not-a-bag",
-                None,
-                "folder holds no bagit.txt, nor a single bag folder",
-            )),
-        }
-    }
-
-    fn walk(
-        root: &Path,
-        dir: &Path,
-        limits: &Limits,
-        rule: NameRule,
-        out: &mut Vec<BagFile>,
-    ) -> Result<(), OpenError> {
-        let io_err = |e: io::Error| OpenError::new("io.read", None, format!("cannot list: {e}"));
-        for entry in fs::read_dir(dir).map_err(io_err)? {
-            let entry = entry.map_err(io_err)?;
-            let path = entry.path();
-            let rel_path = path.strip_prefix(root).unwrap_or(&path);
-            let rel = match rule {
-                NameRule::BagPath => BagPath::from_fs_relative(rel_path)
-                    .map(|p| p.as_str().to_owned())
-                    .map_err(|e| {
-                        OpenError::new("bag.bad-name", Some(lossy(rel_path)), e.to_string())
-                    })?,
-                NameRule::AnyUtf8 => any_utf8_name(rel_path)?,
-            };
-            let meta = fs::symlink_metadata(&path).map_err(io_err)?;
-            let ty = meta.file_type();
-            if ty.is_dir() {
-                walk(root, &path, limits, rule, out)?;
-            } else if ty.is_file() {
-                if out.len() >= limits.max_entries as usize {
-                    return Err(OpenError::new("bag.too-many-files", None, "too many files"));
-                }
-                out.push(BagFile {
-                    rel,
-                    size: meta.len(),
-                    index: 0,
-                });
-            } else {
-                let what = if ty.is_symlink() {
-                    "symlink"
-                } else {
-                    "special file"
-                };
-                return Err(OpenError::new(
-                    "bag.not-a-regular-file",
-                    Some(rel),
-                    format!("is a {what}, not a regular file"),
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    /// The `/`-joined name of a path below the bag folder, refusing only
-    /// names that are not UTF-8 (a BagIt manifest could not name them).
-    fn any_utf8_name(rel_path: &Path) -> Result<String, OpenError> {
-        let mut parts: Vec<&str> = Vec::new();
-        for component in rel_path.components() {
-            match component.as_os_str().to_str() {
-                Some(s) => parts.push(s),
-                None => {
-                    return Err(OpenError::new(
-                        "bag.bad-name",
-                        Some(lossy(rel_path)),
-                        "name is not valid UTF-8",
-                    ))
-                }
-            }
-        }
-        Ok(parts.join("/"))
-    }
-
-    fn lossy(p: &Path) -> String {
-        p.to_string_lossy().into_owned()
-    }
-}
+mod folder;
+mod repacked;
 
 /// Limits used when the caller has no reason to choose others.
 pub fn default_limits() -> Limits {
