@@ -92,8 +92,18 @@ pub(crate) fn read_central(
     };
     let mut consumed = 0u64;
     for index in 0..count {
-        let (h, raw, extra) = read_record(&mut r, index)?;
-        consumed += (CENTRAL_LEN + raw.len() + extra.len()) as u64 + u64::from(h.comment_len);
+        let (h, raw, extra, comment) = read_record(&mut r, index)?;
+        let comment_at = loc.cd_start + consumed + (CENTRAL_LEN + raw.len() + extra.len()) as u64;
+        // Like the archive comment: zip structure in an entry's comment is
+        // what a reader searching for records could take for one.
+        if let Some((i, signature)) = super::extras::find_signature(&comment) {
+            return Err(Error::StructureInEntryComment {
+                entry: String::from_utf8_lossy(&raw).into_owned(),
+                signature,
+                at: comment_at + i as u64,
+            });
+        }
+        consumed += (CENTRAL_LEN + raw.len() + extra.len() + comment.len()) as u64;
         let rec = check_record(index, h, &raw, &extra, mode, limits)?;
         tally.add(&rec, limits)?;
         records.push(rec);
@@ -137,12 +147,12 @@ fn bad(entry: Option<&str>, what: String) -> Error {
     }
 }
 
-/// Reads one record's fixed part, name and extra field, and skips its
-/// comment.
+/// Reads one record's fixed part, name, extra field and comment (at most
+/// 64 KiB each, by their 16-bit lengths).
 fn read_record(
     r: &mut impl Read,
     index: usize,
-) -> Result<(CentralHeader, Vec<u8>, Vec<u8>), Error> {
+) -> Result<(CentralHeader, Vec<u8>, Vec<u8>, Vec<u8>), Error> {
     let short = |e: io::Error| match e.kind() {
         io::ErrorKind::UnexpectedEof => bad(None, format!("record {index} runs past its end")),
         _ => Error::Io(e),
@@ -155,11 +165,9 @@ fn read_record(
     r.read_exact(&mut raw).map_err(short)?;
     let mut extra = vec![0u8; h.extra_len.into()];
     r.read_exact(&mut extra).map_err(short)?;
-    let skip = u64::from(h.comment_len);
-    if io::copy(&mut r.take(skip), &mut io::sink()).map_err(short)? != skip {
-        return Err(bad(None, format!("record {index} runs past its end")));
-    }
-    Ok((h, raw, extra))
+    let mut comment = vec![0u8; h.comment_len.into()];
+    r.read_exact(&mut comment).map_err(short)?;
+    Ok((h, raw, extra, comment))
 }
 
 /// Judges one record on its own.

@@ -267,6 +267,16 @@ pub enum Error {
         /// Its offset in the file.
         at: u64,
     },
+    /// Zip structure in an entry's comment in the central directory.
+    #[error("entry {entry:?}: its comment holds a zip {signature} signature at offset {at}")]
+    StructureInEntryComment {
+        /// The entry's name, as read (lossily).
+        entry: String,
+        /// Which record's signature.
+        signature: &'static str,
+        /// Its offset in the file.
+        at: u64,
+    },
     /// A zip64 end record with extensible data: readers disagree on where
     /// the record starts (some read it 56 bytes before the locator).
     #[error("the zip64 end record has {bytes} bytes of extensible data")]
@@ -423,7 +433,9 @@ impl Error {
             CrcMismatch { .. } => "zip.crc-mismatch",
             SizeChanged { .. } => "zip.size-changed",
             NoSuchEntry { .. } => "zip.no-such-entry",
-            StructureInComment { .. } => "zip.structure-in-comment",
+            StructureInComment { .. } | StructureInEntryComment { .. } => {
+                "zip.structure-in-comment"
+            }
             Zip64ExtensibleData { .. } => "zip.zip64-extensible-data",
             StoredWithDescriptor { .. } => "zip.stored-with-descriptor",
             CompressedSizeMismatch { .. } => "zip.compressed-size-mismatch",

@@ -28,6 +28,8 @@ pub(crate) struct RawEntry {
     pub after: Vec<u8>,
     /// Write no local header; point the central record at entry `j`'s.
     pub reuse: Option<usize>,
+    /// The central record's per-entry comment.
+    pub comment: Vec<u8>,
 }
 
 impl RawEntry {
@@ -47,6 +49,7 @@ impl RawEntry {
             before: Vec::new(),
             after: Vec::new(),
             reuse: None,
+            comment: Vec::new(),
         }
     }
 
@@ -82,9 +85,11 @@ impl RawEntry {
         h.external = self.external;
         h.compressed = self.data.len() as u32;
         h.extra_len = self.central_extra.len() as u16;
-        // The extra field goes after the name: re-encode with it appended.
+        h.comment_len = self.comment.len() as u16;
+        // The extra field and the comment go after the name.
         let mut out = h.encode(&self.name);
         out.extend_from_slice(&self.central_extra);
+        out.extend_from_slice(&self.comment);
         out
     }
 }

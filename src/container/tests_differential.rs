@@ -73,6 +73,55 @@ fn zip_structure_in_the_archive_comment_is_refused() {
 }
 
 #[test]
+fn zip_structure_in_an_entry_comment_is_refused() {
+    let mut cases: Vec<Case> = Vec::new();
+    for sig in [
+        &b"PK\x01\x02"[..],
+        b"PK\x03\x04",
+        b"PK\x05\x06",
+        b"PK\x06\x06",
+        b"PK\x06\x07",
+        b"PK\x07\x08",
+    ] {
+        for which in [0, 1] {
+            let c = [&b"entry note "[..], sig, b" end"].concat();
+            let bytes = with(|z| z.entries[which].comment = c.clone());
+            // Canonically any comment is a non-canonical header; the
+            // structure is named first, in both modes.
+            cases.push((
+                "a signature in an entry comment",
+                bytes,
+                BOTH,
+                "zip.structure-in-comment",
+            ));
+        }
+    }
+    // A second archive's end record hidden in the last entry's comment.
+    let second = sample();
+    let tail = &second[second.len() - 22..];
+    cases.push((
+        "an end record in an entry comment",
+        with(|z| z.entries[1].comment = tail.to_vec()),
+        BOTH,
+        "zip.structure-in-comment",
+    ));
+    check(cases, &Limits::default());
+    // A plain entry comment is still read when lenient, and the offset named is right.
+    let plain = with(|z| z.entries[0].comment = b"made by some tool, PK.".to_vec());
+    assert!(outcome(&plain, super::Mode::Lenient, &Limits::default()).is_ok());
+    let bytes = with(|z| z.entries[0].comment = b"xxPK\x03\x04".to_vec());
+    let e = outcome(&bytes, super::Mode::Lenient, &Limits::default())
+        .err()
+        .unwrap();
+    let at = bytes.windows(4).rposition(|w| w == b"PK\x03\x04").unwrap();
+    assert!(e.to_string().ends_with(&format!("at offset {at}")), "{e}");
+    assert!(
+        e.to_string().starts_with("entry \"d/a\": its comment"),
+        "{e}"
+    );
+}
+
+#[test]
 fn local_entries_no_central_record_points_to_are_refused() {
     // A whole local entry between two listed ones: a streaming reader
     // (bsdtar from a pipe) extracts it, the others do not.

@@ -73,6 +73,19 @@ pub fn hostile(f: &Fixture) -> Vec<Case> {
             "zip.structure-in-comment",
         ),
         both(
+            "another bundle's entry in an entry's comment",
+            edited(&e, |z| z.entries[0].comment = hidden_entry(&e)),
+            "zip.structure-in-comment",
+        ),
+        both(
+            "an end record in the last entry's comment",
+            edited(&e, |z| {
+                let last = z.entries.len() - 1;
+                z.entries[last].comment = [&b"PK\x05\x06"[..], &[0; 18]].concat();
+            }),
+            "zip.structure-in-comment",
+        ),
+        both(
             "zip64 end record with extensible data",
             edited(&e, |z| z.zip64_ext = Some(b"PK\x05\x06hidden".to_vec())),
             "zip.zip64-extensible-data",

@@ -27,6 +27,8 @@ pub struct E {
     pub before: Vec<u8>,
     /// Bytes after the (deflated) data, counted in the compressed size.
     pub packed_tail: Vec<u8>,
+    /// The central record's comment.
+    pub comment: Vec<u8>,
 }
 
 impl E {
@@ -45,6 +47,7 @@ impl E {
             descriptor: false,
             before: Vec::new(),
             packed_tail: Vec::new(),
+            comment: Vec::new(),
         }
     }
 
@@ -135,10 +138,12 @@ impl Z {
                 &[e.made_by, e.version_needed, e.flags, method, 0, 0x0021],
             );
             le32(&mut central, &[crc, csize, size]);
-            le16(&mut central, &[nl, e.central_extra.len() as u16, 0, 0, 0]);
+            let (xl, cl) = (e.central_extra.len() as u16, e.comment.len() as u16);
+            le16(&mut central, &[nl, xl, cl, 0, 0]);
             le32(&mut central, &[e.external, offset]);
             central.extend_from_slice(&e.name);
             central.extend_from_slice(&e.central_extra);
+            central.extend_from_slice(&e.comment);
         }
         out.extend_from_slice(&self.before_cd);
         let cd_at = out.len() as u32;
