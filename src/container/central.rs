@@ -147,12 +147,12 @@ fn bad(entry: Option<&str>, what: String) -> Error {
     }
 }
 
+/// One central record as read: its fixed part, name, extra field and comment.
+type RawRecord = (CentralHeader, Vec<u8>, Vec<u8>, Vec<u8>);
+
 /// Reads one record's fixed part, name, extra field and comment (at most
 /// 64 KiB each, by their 16-bit lengths).
-fn read_record(
-    r: &mut impl Read,
-    index: usize,
-) -> Result<(CentralHeader, Vec<u8>, Vec<u8>, Vec<u8>), Error> {
+fn read_record(r: &mut impl Read, index: usize) -> Result<RawRecord, Error> {
     let short = |e: io::Error| match e.kind() {
         io::ErrorKind::UnexpectedEof => bad(None, format!("record {index} runs past its end")),
         _ => Error::Io(e),
