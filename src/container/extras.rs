@@ -61,6 +61,10 @@ pub(crate) fn check_block(block: &[u8], entry: &str, record: &'static str) -> Re
         }
         seen.push(id);
         check_field(id, len, entry, record)?;
+        let data = rest.get(4..4 + len).unwrap_or_default();
+        if let Some(what) = malformed(id, data) {
+            return Err(bad(what));
+        }
         rest = next;
     }
     Ok(())
@@ -86,6 +90,47 @@ fn check_field(id: u16, len: usize, entry: &str, record: &'static str) -> Result
         what,
         id,
     })
+}
+
+/// What is wrong with the data of an allowed field, if anything: each must
+/// be laid out as its writers lay it out, because a reader that parses it
+/// (the `zip` crate parses "UT" and NTFS times strictly) refuses the whole
+/// archive otherwise, where a reader that ignores it extracts it.
+fn malformed(id: u16, data: &[u8]) -> Option<&'static str> {
+    let ok = match id {
+        // Flags for mtime, atime, ctime, then the times the flags name;
+        // a central header may keep only mtime (5 bytes) whatever the flags.
+        0x5455 => match data.split_first() {
+            Some((&flags, times)) => {
+                let named = flags.count_ones() as usize;
+                flags & 0xF8 == 0
+                    && (times.len() == 4 * named || (times.len() == 4 && flags & 1 == 1))
+            }
+            None => false,
+        },
+        // Reserved (4), then exactly one attribute: tag 1, size 24, three times.
+        0x000a => data.len() == 32 && data.get(4..8) == Some(&[1, 0, 24, 0][..]),
+        // Version 1, then a uid and a gid each with its size (1 to 8
+        // bytes); empty in a central header, as Info-ZIP writes it.
+        0x7875 => match data {
+            [] => true,
+            [1, uid, rest @ ..] => {
+                let u = usize::from(*uid);
+                match rest.get(u..) {
+                    Some([gid, tail @ ..]) => {
+                        let g = usize::from(*gid);
+                        (1..=8).contains(&u) && (1..=8).contains(&g) && tail.len() == g
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        },
+        // Old Unix: atime and mtime, and in a local header uid and gid.
+        0x5855 => data.len() == 8 || data.len() == 12,
+        _ => true,
+    };
+    (!ok).then_some("a time or owner field is not laid out as its writers write it")
 }
 
 /// Flag bits every reader handles: deflate options (bits 1, 2), data
@@ -151,16 +196,37 @@ mod tests {
         out
     }
 
+    /// An NTFS times field with attribute `tag` of `size`.
+    fn ntfs(tag: u16, size: u16) -> Vec<u8> {
+        let mut d = vec![0; 4];
+        d.extend_from_slice(&tag.to_le_bytes());
+        d.extend_from_slice(&size.to_le_bytes());
+        d.extend_from_slice(&[0; 24]);
+        d
+    }
+
     #[test]
     fn the_fields_real_tools_write_are_allowed() {
         let block = [
             field(0x5455, &[3, 1, 2, 3, 4, 5, 6, 7, 8]),
             field(0x7875, &[1, 4, 0, 0, 0, 0, 4, 0, 0, 0, 0]),
-            field(0x000a, &[0; 32]),
+            field(0x000a, &ntfs(1, 24)),
             field(0x0001, &[0; 16]),
         ]
         .concat();
         assert!(check_block(&block, "e", "central header").is_ok());
+        // Central forms: "UT" with mtime only whatever its flags, empty "ux", 8-byte "UX".
+        for f in [
+            field(0x5455, &[3, 1, 2, 3, 4]),
+            field(0x5455, &[1, 1, 2, 3, 4]),
+            field(0x5455, &[0]),
+            field(0x7875, &[]),
+            field(0x7875, &[1, 2, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0]),
+            field(0x5855, &[0; 8]),
+            field(0x5855, &[0; 12]),
+        ] {
+            assert!(check_block(&f, "e", "central header").is_ok(), "{f:?}");
+        }
         assert!(check_block(&[], "e", "local header").is_ok());
     }
 
@@ -173,6 +239,28 @@ mod tests {
             (field(0x6c78, &[0; 9]), "zip.unexpected-extra-field"),
             (field(0x5455, &[0; 40]), "zip.unexpected-extra-field"),
             (b"UT\x01".to_vec(), "zip.bad-extra-field"),
+            // Found by the zip_differential fuzzer: a reserved flag bit,
+            // which the zip crate refuses (the whole archive with it).
+            (field(0x5455, &[0x23, 1, 2, 3, 4]), "zip.bad-extra-field"),
+            (field(0x5455, &[3, 1, 2, 3, 4, 5, 6]), "zip.bad-extra-field"),
+            (
+                field(0x5455, &[1, 1, 2, 3, 4, 5, 6, 7, 8]),
+                "zip.bad-extra-field",
+            ),
+            (field(0x5455, &[]), "zip.bad-extra-field"),
+            (field(0x000a, &ntfs(2, 24)), "zip.bad-extra-field"),
+            (field(0x000a, &ntfs(1, 16)), "zip.bad-extra-field"),
+            (field(0x000a, &[0; 24]), "zip.bad-extra-field"),
+            (
+                field(0x7875, &[2, 4, 0, 0, 0, 0, 4, 0, 0, 0, 0]),
+                "zip.bad-extra-field",
+            ),
+            (
+                field(0x7875, &[1, 4, 0, 0, 0, 0, 4, 0, 0, 0]),
+                "zip.bad-extra-field",
+            ),
+            (field(0x7875, &[1, 0, 0]), "zip.bad-extra-field"),
+            (field(0x5855, &[0; 10]), "zip.bad-extra-field"),
             (b"UT\x09\x00\x01".to_vec(), "zip.bad-extra-field"),
             (
                 [

@@ -97,7 +97,7 @@ fn lenient_mode_accepts_what_other_tools_write_and_canonical_refuses_it() {
         ),
         (
             "extras",
-            with(|z| z.entries[0].local_extra = b"UT\x01\x00\x07".to_vec()),
+            with(|z| z.entries[0].local_extra = b"UT\x05\x00\x01\x00\x00\x00\x00".to_vec()),
             vec![("d/a", b"alpha"), ("d/b", b"beta")],
             "zip.non-canonical-header",
         ),

@@ -384,3 +384,26 @@ fn every_input_the_fuzzers_found_is_handled() {
         replay_found(target, &fs::read(&f).unwrap());
     }
 }
+
+/// Found by `zip_differential` (2026-12-02): a "UT" extra field with a
+/// reserved flag bit (0x20) in one central header. docseal accepted the
+/// archive; the `zip` crate refuses it whole ("Could not find EOCD"). Now
+/// it is `zip.bad-extra-field` in both modes.
+#[test]
+fn a_time_field_with_a_reserved_flag_is_refused() {
+    let data =
+        fs::read(root().join("tests/vectors/fuzz/zip_differential-ut-reserved-flag.bin")).unwrap();
+    assert!(!replay_differential(&data), "docseal refuses it");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("archive.zip");
+    fs::write(&path, &data).unwrap();
+    let e = ZipReader::open(
+        fs::File::open(&path).unwrap(),
+        Mode::Lenient,
+        &Limits::default(),
+    )
+    .err()
+    .expect("refused");
+    assert_eq!(e.code(), "zip.bad-extra-field", "{e}");
+    assert!(e.to_string().contains("fuzz-seed/signatures/"), "{e}");
+}
