@@ -397,13 +397,10 @@ fn a_time_field_with_a_reserved_flag_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("archive.zip");
     fs::write(&path, &data).unwrap();
-    let e = ZipReader::open(
-        fs::File::open(&path).unwrap(),
-        Mode::Lenient,
-        &Limits::default(),
-    )
-    .err()
-    .expect("refused");
+    let file = fs::File::open(&path).unwrap();
+    let Err(e) = ZipReader::open(file, Mode::Lenient, &Limits::default()) else {
+        panic!("accepted");
+    };
     assert_eq!(e.code(), "zip.bad-extra-field", "{e}");
     assert!(e.to_string().contains("fuzz-seed/signatures/"), "{e}");
 }
