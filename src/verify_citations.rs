@@ -77,44 +77,7 @@ pub fn check(
         }
         return;
     }
-    let everywhere = m
-        .citations
-        .iter()
-        .any(|c| c.verdict == citations::Verdict::NotFound);
-    let mut sources = BTreeMap::new();
-    for s in &m.sources {
-        let cited = m.citations.iter().any(|c| c.sources().any(|id| id == s.id));
-        if !cited {
-            let msg = format!("source {:?} is not cited by any citation", s.id);
-            push(
-                findings,
-                Severity::Info,
-                "citation.uncited-source",
-                Some(s.path.clone()),
-                msg,
-            );
-            if !everywhere {
-                continue;
-            }
-        }
-        match read_text(b, &s.path) {
-            Ok(t) => {
-                sources.insert(s.id.clone(), (s.path.clone(), t));
-            }
-            // A source nothing cites may be binary; only a cited one must be text.
-            Err(e) if cited => {
-                let path = Some(s.path.clone());
-                push(
-                    findings,
-                    Severity::Error,
-                    "citation.source-unreadable",
-                    path,
-                    e,
-                );
-            }
-            Err(_) => {}
-        }
-    }
+    let sources = read_sources(findings, b, &m.sources, &m.citations, true);
     for (path, text) in sources.values() {
         let scan = citations::scan_words(text, &[], 10);
         for line in citations::confusable_lines(&scan) {
@@ -208,36 +171,7 @@ pub fn check_notes(
             return;
         }
     };
-    let everywhere = notes
-        .citations
-        .iter()
-        .any(|c| c.verdict == citations::Verdict::NotFound);
-    let mut sources = BTreeMap::new();
-    for s in &base.sources {
-        let cited = notes
-            .citations
-            .iter()
-            .any(|c| c.sources().any(|id| id == s.id));
-        if !(cited || everywhere) {
-            continue;
-        }
-        match read_text(b, &s.path) {
-            Ok(t) => {
-                sources.insert(s.id.clone(), (s.path.clone(), t));
-            }
-            Err(e) if cited => {
-                let path = Some(s.path.clone());
-                push(
-                    findings,
-                    Severity::Error,
-                    "citation.source-unreadable",
-                    path,
-                    e,
-                );
-            }
-            Err(_) => {}
-        }
-    }
+    let sources = read_sources(findings, b, &base.sources, &notes.citations, false);
     let texts = Texts {
         statement_path: statement.path.clone(),
         statement: statement_text,
@@ -296,6 +230,57 @@ fn record(
         push(findings, severity(f.code), f.code, f.path, msg);
     }
     ok
+}
+
+/// The texts of `sources` that `claims` need, by id: every cited source,
+/// and every source when a claim is "not found" (it must stand in none).
+/// A cited source that cannot be read as text is an error; one nothing
+/// cites may be binary. With `note_uncited`, each uncited source is noted.
+fn read_sources(
+    findings: &mut Vec<Finding>,
+    b: &OpenBundle,
+    sources: &[crate::description::Source],
+    claims: &[citations::Claim],
+    note_uncited: bool,
+) -> BTreeMap<String, (String, String)> {
+    let everywhere = claims
+        .iter()
+        .any(|c| c.verdict == citations::Verdict::NotFound);
+    let mut out = BTreeMap::new();
+    for s in sources {
+        let cited = claims.iter().any(|c| c.sources().any(|id| id == s.id));
+        if !cited && note_uncited {
+            let msg = format!("source {:?} is not cited by any citation", s.id);
+            let path = Some(s.path.clone());
+            push(
+                findings,
+                Severity::Info,
+                "citation.uncited-source",
+                path,
+                msg,
+            );
+        }
+        if !(cited || everywhere) {
+            continue;
+        }
+        match read_text(b, &s.path) {
+            Ok(t) => {
+                out.insert(s.id.clone(), (s.path.clone(), t));
+            }
+            Err(e) if cited => {
+                let path = Some(s.path.clone());
+                push(
+                    findings,
+                    Severity::Error,
+                    "citation.source-unreadable",
+                    path,
+                    e,
+                );
+            }
+            Err(_) => {}
+        }
+    }
+    out
 }
 
 fn push(
